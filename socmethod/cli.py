@@ -1,0 +1,109 @@
+"""The `socmethod` command: assess, batch, readings, deadlines, contraindications.
+
+Every command prints JSON (Russian text unescaped). A refused input gives {"error": {code, field,
+message}} and a non-zero exit status; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import KitError
+
+
+def _print(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _readings(pairs: list[str] | None) -> dict[str, str]:
+    result = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name or not value:
+            raise KitError("bad_argument", "--reading", value=pair, allowed="Пишите --reading ИМЯ=ЗНАЧЕНИЕ, например --reading empty_cell=must_be_absent.")
+        result[name.strip()] = value.strip()
+    return result
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as the kit's JSON error instead of its own text."""
+
+    def error(self, message):  # noqa: D401 - argparse API
+        raise KitError("bad_argument", self.prog, value=message, allowed="См. socmethod --help.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="socmethod", description="Методика 405-р: оценка нуждаемости и РИПСО.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    rules_help = "каталог набора правил (по умолчанию встроенный 405-р)"
+    p = sub.add_parser("assess", help="оценить один случай (JSON, YAML, CSV из одной строки; - для stdin)")
+    p.add_argument("case")
+    p.add_argument("--reading", action="append", metavar="NAME=VALUE", help="вариант прочтения")
+    p.add_argument("--rules", help=rules_help)
+    p = sub.add_parser("batch", help="оценить реестр случаев (JSON Lines или CSV) в файл .jsonl или .csv")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.add_argument("--reading", action="append", metavar="NAME=VALUE")
+    p.add_argument("--rules", help=rules_help)
+    p.add_argument("--no-vector", action="store_true", help="оценивать по одному случаю (для сверки)")
+    p = sub.add_parser("readings", help="варианты прочтения неясных мест методики")
+    p.add_argument("--rules", help=rules_help)
+    sub.add_parser("deadlines", help="сроки процедуры в рабочих днях", add_help=False)
+    sub.add_parser("contraindications", help="проверить коды МКБ-10 по перечню противопоказаний 216н", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(argv)
+    except KitError as err:
+        _print({"error": err.to_dict()})
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback out of the user's way
+        _print({"error": KitError("internal", value=type(exc).__name__).to_dict()})
+        return 3
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] == "deadlines":
+        from .deadlines import deadlines_cli
+        return deadlines_cli(argv[1:])
+    if argv and argv[0] == "contraindications":
+        from .contraindications import contraindications_cli
+        return contraindications_cli(argv[1:])
+    args = build_parser().parse_args(argv)
+    from .engine import _ruleset_of
+    if args.command == "readings":
+        ruleset = _ruleset_of(args.rules)
+        _print({"rule_set": ruleset.info(), "readings": {
+            name: {"title": r["title"], "default": r["default"], "seed_line": r.get("seed_line"), "why": r.get("why", ""),
+                   "options": {k: v["text"] for k, v in r["options"].items()}}
+            for name, r in ruleset.readings.items()}})
+        return 0
+    readings = _readings(args.reading)
+    ruleset = _ruleset_of(args.rules)
+    if args.command == "assess":
+        from .casefiles import read_single_case
+        from .engine import assess
+        data = sys.stdin.buffer.read() if args.case == "-" else None
+        try:
+            result = assess(read_single_case(args.case, data), readings, ruleset)
+        except KitError as err:
+            _print({"error": err.to_dict()})
+            return 1
+        _print(result)
+        return 0
+    if args.command == "batch":
+        from .batch import run_batch
+        counts = run_batch(args.input, args.output, readings, ruleset, vectorised=not args.no_vector)
+        sys.stderr.write(f"Оценено случаев: {counts['cases']}, отклонено: {counts['errors']}. Результаты: {args.output}\n")
+        return 1 if counts["errors"] else 0
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Where the bundled data lives: inside the installed wheel, or the top-level data/ of a source checkout."""
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """The directory holding rules, scales, reference lists and the case bank."""
+    packaged = _HERE / "data"  # the wheel force-includes data/ here
+    if packaged.is_dir():
+        return packaged
+    return _HERE.parent / "data"
+
+
+def data_path(*parts: str) -> Path:
+    return data_dir().joinpath(*parts)
