@@ -1,0 +1,282 @@
+"""The vectorised batch path: numpy over whole registers, the same criteria objects as the engine.
+
+Each compiled criterion (engine.Criterion) is evaluated over arrays in three-valued logic coded as
+0 = false, 1 = depends on an unknown answer, 2 = true (AND = min, OR = max). A row's status and its
+conditional numbers give a small signature per case; each distinct signature is formatted once.
+
+Only rows whose every cell passes simple vectorised checks take this path; any other row (a typo, an
+out-of-range score, an age given for a disabled child, early help...) is assessed case by case by
+`engine.assess`, so an error record is word for word the one `socmethod assess` prints.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .batch import CSV_COLUMNS, csv_record
+from .casefiles import decode, sniff_delimiter
+from .cases import case_from_csv_row
+from .engine import CompiledRow, Criterion, assess_or_error, compiled_tables
+from .rules import RuleSet
+from .scales import SCALE_NAMES, scale
+
+FALSE, UNKNOWN, TRUE = 0, 1, 2
+
+
+# --- criteria over arrays ----------------------------------------------------------------------------
+
+def criterion_vec(c: Criterion, arrays: dict, ruleset: RuleSet) -> np.ndarray:
+    """Three-valued truth of one criterion for every case. `arrays`: enum/scale fields as codes
+    (index in the field's domain, -1 = unknown), bool fields as int8 (1 true, 0 false, -1 unknown)."""
+    if c.kind == "in":
+        field = c.fields[0]
+        domain = _domain(ruleset, field)
+        lut = np.array([UNKNOWN] + [TRUE if v in c.values else FALSE for v in domain], dtype=np.int8)
+        return lut[arrays[field].astype(np.int16) + 1]
+    truths = [_truth(arrays[f]) for f in c.fields]
+    if c.kind == "any_true":
+        return np.maximum.reduce(truths) if len(truths) > 1 else truths[0]
+    nots = [TRUE - t for t in truths]
+    return np.minimum.reduce(nots) if len(nots) > 1 else nots[0]
+
+
+def _truth(bool_codes: np.ndarray) -> np.ndarray:
+    lut = np.array([UNKNOWN, FALSE, TRUE], dtype=np.int8)    # index = code + 1
+    return lut[bool_codes.astype(np.int16) + 1]
+
+
+def _domain(ruleset: RuleSet, field: str) -> list:
+    if ruleset.fields[field]["kind"] == "scale":
+        return [0, 1, 2, 3]
+    return ruleset.field_domain(field)
+
+
+def row_status_vec(crow: CompiledRow, arrays: dict, ruleset: RuleSet, n: int) -> np.ndarray:
+    status = np.full(n, TRUE, dtype=np.int8)
+    for c in crow.criteria:
+        np.minimum(status, criterion_vec(c, arrays, ruleset), out=status)
+    return status
+
+
+def evaluate_arrays(category: str, arrays: dict, n: int, ruleset: RuleSet, readings: dict):
+    """Statuses of every decision row of `category` for n cases.
+    Returns (rows, status matrix [rows x n], conditional truth per row: list of [numbers x n])."""
+    rows, statuses, conds = [], [], []
+    for ctable in compiled_tables(ruleset, readings, category):
+        for crow in ctable.rows:
+            rows.append(crow)
+            statuses.append(row_status_vec(crow, arrays, ruleset, n))
+            conds.append([_truth(arrays[num.condition]) for num in crow.ripso if num.condition])
+    matrix = np.vstack(statuses) if statuses else np.zeros((0, n), dtype=np.int8)
+    return rows, matrix, conds
+
+
+# --- signatures and their text -------------------------------------------------------------------------
+
+def signatures(rows, matrix, conds, n: int) -> tuple[np.ndarray, list]:
+    """Pack per-case outcomes into uint64 bit fields: firm rows, depending rows, firm conditional numbers,
+    depending conditional numbers. Returns (signature per case, slot layout)."""
+    slots = [(r, i) for r, crow in enumerate(rows) for i, num in enumerate(crow.ripso) if num.condition]
+    if len(rows) > 24 or len(slots) > 8:
+        raise OverflowError("too many rows for the packed signature")
+    sig = np.zeros(n, dtype=np.uint64)
+    for r in range(len(rows)):
+        sig |= (matrix[r] == TRUE).astype(np.uint64) << np.uint64(r)
+        sig |= (matrix[r] == UNKNOWN).astype(np.uint64) << np.uint64(24 + r)
+    for s, (r, i) in enumerate(slots):
+        cond = conds[r][sum(1 for j in range(i) if rows[r].ripso[j].condition)]
+        firm = (matrix[r] == TRUE) & (cond == TRUE)
+        pending = ((matrix[r] == TRUE) & (cond == UNKNOWN)) | ((matrix[r] == UNKNOWN) & (cond != FALSE))
+        sig |= firm.astype(np.uint64) << np.uint64(48 + s)
+        sig |= pending.astype(np.uint64) << np.uint64(56 + s)
+    return sig, slots
+
+
+def describe_signature(sig: int, rows, slots) -> tuple[str, str, str, str]:
+    """(forms, ripso, rules, depends_on) text for the CSV output, in the engine's order."""
+    forms, ripso, rules, depends = [], [], [], []
+    slot_of = {(r, i): s for s, (r, i) in enumerate(slots)}
+    for r, crow in enumerate(rows):
+        if sig >> r & 1:
+            forms.append(crow.row.form)
+            rules.append(crow.row.id)
+            for i, num in enumerate(crow.ripso):
+                if num.condition is None or sig >> (48 + slot_of[(r, i)]) & 1:
+                    ripso.append(str(num.number))
+        row_depends = bool(sig >> (24 + r) & 1) or any(sig >> (56 + slot_of[(r, i)]) & 1
+                                                       for i, num in enumerate(crow.ripso) if num.condition)
+        if row_depends:
+            depends.append(crow.row.id)
+    return "|".join(forms), "|".join(ripso), "|".join(rules), "|".join(depends)
+
+
+# --- reading and checking a register -------------------------------------------------------------------
+
+def read_frame(path: str) -> pd.DataFrame:
+    text = decode(Path(path).read_bytes(), Path(path).name)
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    return pd.read_csv(io.StringIO(text.lstrip("\r\n")), sep=sniff_delimiter(first), dtype=str,
+                       keep_default_na=False, na_filter=False, engine="c", skip_blank_lines=True)
+
+
+def _codes(series: pd.Series, categories: list[str]) -> np.ndarray:
+    return pd.Categorical(series, categories=categories).codes
+
+
+def encode_frame(frame: pd.DataFrame, ruleset: RuleSet):
+    """(fast mask, arrays, points): which rows the vectorised path takes, their coded fields, and points."""
+    n = len(frame)
+    fast = np.ones(n, dtype=bool)
+    col = lambda name: frame[name] if name in frame.columns else pd.Series([""] * n)  # noqa: E731
+    categories = list(ruleset.categories)
+    cat = _codes(col("category"), categories)
+    fast &= cat >= 0
+    # Which columns each category may fill; anything else filled sends the row to the exact path.
+    scale_items = {(name, v): set(scale(name, v).keys) for name in SCALE_NAMES for v in ("adult", "child")}
+    arrays: dict[str, np.ndarray] = {}
+    points = {name: np.zeros(n, dtype=np.int16) for name in SCALE_NAMES}
+    degrees = {name: np.full(n, -1, dtype=np.int8) for name in SCALE_NAMES}
+    known_columns = set()
+    vector_categories = [c for c, spec in ruleset.categories.items() if _vector_ready(ruleset, c)]
+    for c_index, category in enumerate(categories):
+        in_cat = cat == c_index
+        if not in_cat.any():
+            continue
+        if category not in vector_categories:
+            fast &= ~in_cat
+            continue
+        spec = ruleset.categories[category]
+        allowed = set(spec.get("required", [])) | set(spec.get("optional", [])) | {"category"}
+        variant = spec.get("scales")
+        for column in frame.columns:
+            name, dot, item = column.partition(".")
+            if dot and name in SCALE_NAMES:
+                ok_item = variant is not None and item in scale_items[(name, variant)] and name in allowed
+                if not ok_item:
+                    fast &= ~(in_cat & (frame[column].to_numpy() != ""))
+            elif column not in allowed:
+                fast &= ~(in_cat & (frame[column].to_numpy() != ""))
+        for key in spec.get("required", []):
+            # A CSV without the column at all is refused by the exact path (missing key), not "unknown".
+            if ruleset.fields[key]["kind"] != "scale" and key not in frame.columns:
+                fast &= ~in_cat
+        for optional_table_field in _optional_table_fields(ruleset, category):
+            fast &= ~(in_cat & (col(optional_table_field).to_numpy() != ""))
+    for field, fspec in ruleset.fields.items():
+        known_columns.add(field)
+        kind = fspec["kind"]
+        if kind == "scale" or field == "category":
+            continue
+        values = col(field)
+        if kind == "bool":
+            codes = _codes(values, ["", "false", "true"])
+            arrays[field] = (codes - 1).astype(np.int8)          # "" -> -1, false -> 0, true -> 1
+            bad = codes < 0
+        elif kind == "enum":
+            codes = _codes(values, [""] + list(fspec["values"]))
+            arrays[field] = (codes - 1).astype(np.int8)
+            bad = codes < 0
+            # a required, non-nullable enum must be given
+            for c_index, category in enumerate(categories):
+                if field in ruleset.categories[category].get("required", []) and not fspec.get("nullable"):
+                    bad = bad | ((cat == c_index) & (codes == 0))
+        else:
+            continue   # ints and sets only serve 3.3, which the exact path handles
+        fast &= ~bad
+    for name in SCALE_NAMES:
+        for variant in ("adult", "child"):
+            sc = scale(name, variant)
+            rows_v = np.zeros(n, dtype=bool)
+            for c_index, category in enumerate(categories):
+                if ruleset.categories[category].get("scales") == variant and category in vector_categories:
+                    rows_v |= cat == c_index
+            if not rows_v.any():
+                continue
+            total = np.zeros(n, dtype=np.int16)
+            for item in sc.keys:
+                codes = _codes(col(f"{name}.{item}"), ["0", "1", "2", "3"])
+                fast &= ~(rows_v & (codes < 0))
+                total += np.where(rows_v, codes, 0).astype(np.int16)
+            lut = np.array(sc.degree_table(), dtype=np.int8)
+            points[name] = np.where(rows_v, total, points[name])
+            degrees[name] = np.where(rows_v, lut[np.clip(total, 0, sc.max_points)], degrees[name])
+    for column in frame.columns:
+        name, dot, _ = column.partition(".")
+        if not (dot and name in SCALE_NAMES) and column not in known_columns:
+            fast &= frame[column].to_numpy() == ""
+    for name in SCALE_NAMES:
+        arrays[name] = degrees[name]
+    arrays["category"] = cat
+    return fast, arrays, points, degrees
+
+
+def _optional_table_fields(ruleset: RuleSet, category: str) -> list[str]:
+    fields = []
+    for table_id in ruleset.categories[category].get("optional_tables", []):
+        spec = ruleset.tables[table_id].spec
+        fields += [spec.get("field"), spec.get("age_field")]
+    return [f for f in fields if f]
+
+
+def _vector_ready(ruleset: RuleSet, category: str) -> bool:
+    """Categories whose mandatory tables are all decision tables (3.3's verdict goes the exact way)."""
+    return all(ruleset.tables[t].kind == "decision" for t in ruleset.categories[category].get("tables", []))
+
+
+# --- the batch command ----------------------------------------------------------------------------------
+
+def vector_results(frame: pd.DataFrame, ruleset: RuleSet, readings: dict):
+    """(fast mask, per-case text for the fast rows). The text is the CSV record after its index."""
+    n = len(frame)
+    fast, arrays, points, degrees = encode_frame(frame, ruleset)
+    text = np.empty(n, dtype=object)
+    categories = list(ruleset.categories)
+    for c_index, category in enumerate(categories):
+        idx = np.flatnonzero(fast & (arrays["category"] == c_index))
+        if idx.size == 0:
+            continue
+        sub = {k: v[idx] for k, v in arrays.items()}
+        rows, matrix, conds = evaluate_arrays(category, sub, idx.size, ruleset, readings)
+        sig, slots = signatures(rows, matrix, conds, idx.size)
+        uniq, inverse = np.unique(sig, return_inverse=True)
+        described = [",".join(describe_signature(int(s), rows, slots)) for s in uniq]
+        has_scales = ruleset.categories[category].get("scales") is not None
+        sc_p, sc_d = points["self_care"][idx], degrees["self_care"][idx]
+        mo_p, mo_d = points["mobility"][idx], degrees["mobility"][idx]
+        tails = np.array(described, dtype=object)[inverse]
+        if has_scales:
+            text[idx] = [f"ok,,,{a},{b},{c},{d},{t}," for a, b, c, d, t in
+                         zip(sc_p.tolist(), sc_d.tolist(), mo_p.tolist(), mo_d.tolist(), tails.tolist())]
+        else:
+            text[idx] = [f"ok,,,,,,,{t}," for t in tails.tolist()]
+    return fast, text
+
+
+def batch_csv_to_csv(in_path: str, out_path: str, ruleset: RuleSet, readings: dict) -> dict:
+    try:
+        frame = read_frame(in_path)
+    except (pd.errors.ParserError, ValueError):
+        # Ragged or otherwise irregular files: the exact path reads them row by row and reports each.
+        from .batch import run_batch
+        return run_batch(in_path, out_path, readings, ruleset, vectorised=False)
+    fast, text = vector_results(frame, ruleset, readings)
+    errors = 0
+    slow = np.flatnonzero(~fast)
+    if slow.size:
+        records = frame.iloc[slow].to_dict("records")
+        for i, row in zip(slow.tolist(), records):
+            result = assess_or_error(case_from_csv_row(row, ruleset), readings, ruleset)
+            errors += "error" in result
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="").writerow(csv_record(i, result)[1:])
+            text[i] = buf.getvalue()
+    with open(out_path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(CSV_COLUMNS) + "\n")
+        fh.write("\n".join(f"{i},{t}" for i, t in enumerate(text.tolist())))
+        if len(text):
+            fh.write("\n")
+    return {"cases": len(frame), "errors": errors}
