@@ -67,7 +67,7 @@ def main() -> None:
         print(f"register: {args.rows:,} rows, {src.stat().st_size / 2**20:.0f} MiB, written in {time.perf_counter() - t0:.1f} s")
 
         t0 = time.perf_counter()
-        frame = read_frame(str(src))
+        frame, raw_rows = read_frame(str(src), ruleset)
         t_read = time.perf_counter() - t0
         t0 = time.perf_counter()
         fast, text = vector_results(frame, ruleset, readings)
@@ -75,8 +75,8 @@ def main() -> None:
         print(f"read CSV: {t_read:.2f} s; vectorised evaluation (checks, scoring, rows, formatting): "
               f"{t_eval:.2f} s = {args.rows / t_eval:,.0f} cases/s; rows on the vectorised path: {fast.mean():.1%}")
 
-        sample = frame.iloc[: args.sample].to_dict("records")
-        cases = [case_from_csv_row(r, ruleset) for r in sample]
+        header = list(frame.columns)
+        cases = [case_from_csv_row(dict(zip(header, r)), ruleset) for r in raw_rows()[: args.sample]]
         t0 = time.perf_counter()
         assess_all(cases, readings, ruleset)
         t_one = (time.perf_counter() - t0) / len(cases)

@@ -84,8 +84,8 @@ def _dispatch(argv: list[str]) -> int:
                    "options": {k: v["text"] for k, v in r["options"].items()}}
             for name, r in ruleset.readings.items()}})
         return 0
-    readings = _readings(args.reading)
     ruleset = _ruleset_of(args.rules)
+    readings = ruleset.resolve_readings(_readings(args.reading))   # a bad --reading is a usage error
     if args.command == "assess":
         from .casefiles import read_single_case
         from .engine import assess

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -37,11 +38,19 @@ def criterion_vec(c: Criterion, arrays: dict, ruleset: RuleSet) -> np.ndarray:
         domain = _domain(ruleset, field)
         lut = np.array([UNKNOWN] + [TRUE if v in c.values else FALSE for v in domain], dtype=np.int8)
         return lut[arrays[field].astype(np.int16) + 1]
-    truths = [_truth(arrays[f]) for f in c.fields]
+    truths = [_truth_of(arrays, f) for f in c.fields]
     if c.kind == "any_true":
         return np.maximum.reduce(truths) if len(truths) > 1 else truths[0]
     nots = [TRUE - t for t in truths]
     return np.minimum.reduce(nots) if len(nots) > 1 else nots[0]
+
+
+def _truth_of(arrays: dict, field: str) -> np.ndarray:
+    """Three-valued truth of a bool field, computed once per batch (many criteria read the same field)."""
+    key = ("truth", field)
+    if key not in arrays:
+        arrays[key] = _truth(arrays[field])
+    return arrays[key]
 
 
 def _truth(bool_codes: np.ndarray) -> np.ndarray:
@@ -70,7 +79,7 @@ def evaluate_arrays(category: str, arrays: dict, n: int, ruleset: RuleSet, readi
         for crow in ctable.rows:
             rows.append(crow)
             statuses.append(row_status_vec(crow, arrays, ruleset, n))
-            conds.append([_truth(arrays[num.condition]) for num in crow.ripso if num.condition])
+            conds.append([_truth_of(arrays, num.condition) for num in crow.ripso if num.condition])
     matrix = np.vstack(statuses) if statuses else np.zeros((0, n), dtype=np.int8)
     return rows, matrix, conds
 
@@ -116,21 +125,86 @@ def describe_signature(sig: int, rows, slots) -> tuple[str, str, str, str]:
 
 # --- reading and checking a register -------------------------------------------------------------------
 
-def read_frame(path: str) -> pd.DataFrame:
-    text = decode(Path(path).read_bytes(), Path(path).name)
+class IrregularFile(Exception):
+    """The register is not a plain rectangle of cells: the exact path reads it row by row instead."""
+
+
+def read_frame(path: str, ruleset: RuleSet):
+    """(frame, raw): the register as categorical columns whose categories are the field's own values
+    (anything else becomes missing, code -1, and sends that row to the exact path), and a loader of the
+    raw rows for those. Raises IrregularFile for ragged or unreadable files."""
+    data = Path(path).read_bytes()
+    text = decode(data, Path(path).name)          # checks and detects the encoding once
+    encoding = "utf-8-sig" if text == _utf8(data) else "cp1251"
     first = text.lstrip("\r\n").split("\n", 1)[0]
-    return pd.read_csv(io.StringIO(text.lstrip("\r\n")), sep=sniff_delimiter(first), dtype=str,
-                       keep_default_na=False, na_filter=False, engine="c", skip_blank_lines=True)
+    delimiter = sniff_delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    if len(set(header)) != len(header):
+        raise IrregularFile("duplicate column")
+    dtypes = {h: pd.CategoricalDtype(_column_values(ruleset, h.strip())) for h in header}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # values outside the categories become missing: intended
+            frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=dtypes, encoding=encoding,
+                                keep_default_na=False, na_filter=False, engine="c", skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError, TypeError) as exc:
+        raise IrregularFile(str(exc)) from None
+    frame.columns = [c.strip() for c in frame.columns]
+    # pandas pads a short row with empty cells; the exact path refuses it. Count the separators.
+    if b'"' not in data and data.count(delimiter.encode()) != (len(frame) + 1) * (len(header) - 1):
+        raise IrregularFile("ragged rows")
+
+    def raw_rows() -> list[list[str]]:
+        rows = [cells for cells in csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=delimiter) if cells][1:]
+        if len(rows) != len(frame) or any(len(r) != len(header) for r in rows):
+            raise IrregularFile("ragged rows")
+        return rows
+    return frame, raw_rows
+
+
+def _column_values(ruleset: RuleSet, column: str) -> list[str]:
+    name, dot, _ = column.partition(".")
+    if dot and name in SCALE_NAMES:
+        return ["", "0", "1", "2", "3"]
+    spec = ruleset.fields.get(column)
+    if spec is None or spec["kind"] in ("int", "int_set", "scale"):
+        return [""]                              # any value goes the exact way
+    if spec["kind"] == "bool":
+        return ["", "false", "true"]
+    return [""] + [str(v) for v in spec["values"]]
+
+
+def _utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def _codes(series: pd.Series, categories: list[str]) -> np.ndarray:
+    """Index of each value in `categories`, -1 for any other value (or a missing one)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        position = {v: i for i, v in enumerate(categories)}
+        lut = np.array([position.get(str(v), -1) for v in series.cat.categories] + [-1], dtype=np.int16)
+        return lut[series.cat.codes.to_numpy()]      # code -1 (missing) picks the trailing -1
     return pd.Categorical(series, categories=categories).codes
+
+
+def _filled(series: pd.Series) -> np.ndarray:
+    """True where the cell is not empty (a value outside the column's categories counts as filled)."""
+    return _codes(series, [""]) != 0
 
 
 def encode_frame(frame: pd.DataFrame, ruleset: RuleSet):
     """(fast mask, arrays, points): which rows the vectorised path takes, their coded fields, and points."""
     n = len(frame)
     fast = np.ones(n, dtype=bool)
+    filled_cache: dict[str, np.ndarray] = {}
+
+    def filled(column: str) -> np.ndarray:
+        if column not in filled_cache:
+            filled_cache[column] = _filled(frame[column])
+        return filled_cache[column]
     col = lambda name: frame[name] if name in frame.columns else pd.Series([""] * n)  # noqa: E731
     categories = list(ruleset.categories)
     cat = _codes(col("category"), categories)
@@ -157,15 +231,16 @@ def encode_frame(frame: pd.DataFrame, ruleset: RuleSet):
             if dot and name in SCALE_NAMES:
                 ok_item = variant is not None and item in scale_items[(name, variant)] and name in allowed
                 if not ok_item:
-                    fast &= ~(in_cat & (frame[column].to_numpy() != ""))
+                    fast &= ~(in_cat & filled(column))
             elif column not in allowed:
-                fast &= ~(in_cat & (frame[column].to_numpy() != ""))
+                fast &= ~(in_cat & filled(column))
         for key in spec.get("required", []):
             # A CSV without the column at all is refused by the exact path (missing key), not "unknown".
             if ruleset.fields[key]["kind"] != "scale" and key not in frame.columns:
                 fast &= ~in_cat
         for optional_table_field in _optional_table_fields(ruleset, category):
-            fast &= ~(in_cat & (col(optional_table_field).to_numpy() != ""))
+            if optional_table_field in frame.columns:
+                fast &= ~(in_cat & filled(optional_table_field))
     for field, fspec in ruleset.fields.items():
         known_columns.add(field)
         kind = fspec["kind"]
@@ -207,7 +282,7 @@ def encode_frame(frame: pd.DataFrame, ruleset: RuleSet):
     for column in frame.columns:
         name, dot, _ = column.partition(".")
         if not (dot and name in SCALE_NAMES) and column not in known_columns:
-            fast &= frame[column].to_numpy() == ""
+            fast &= ~filled(column)
     for name in SCALE_NAMES:
         arrays[name] = degrees[name]
     arrays["category"] = cat
@@ -242,41 +317,59 @@ def vector_results(frame: pd.DataFrame, ruleset: RuleSet, readings: dict):
         sub = {k: v[idx] for k, v in arrays.items()}
         rows, matrix, conds = evaluate_arrays(category, sub, idx.size, ruleset, readings)
         sig, slots = signatures(rows, matrix, conds, idx.size)
-        uniq, inverse = np.unique(sig, return_inverse=True)
-        described = [",".join(describe_signature(int(s), rows, slots)) for s in uniq]
-        has_scales = ruleset.categories[category].get("scales") is not None
-        sc_p, sc_d = points["self_care"][idx], degrees["self_care"][idx]
-        mo_p, mo_d = points["mobility"][idx], degrees["mobility"][idx]
-        tails = np.array(described, dtype=object)[inverse]
-        if has_scales:
-            text[idx] = [f"ok,,,{a},{b},{c},{d},{t}," for a, b, c, d, t in
-                         zip(sc_p.tolist(), sc_d.tolist(), mo_p.tolist(), mo_d.tolist(), tails.tolist())]
+        # Points and degrees join the signature, so each distinct output line is formatted once.
+        if ruleset.categories[category].get("scales") is not None:
+            sc_p, mo_p = points["self_care"][idx].astype(np.uint64), points["mobility"][idx].astype(np.uint64)
         else:
-            text[idx] = [f"ok,,,,,,,{t}," for t in tails.tolist()]
+            sc_p = mo_p = np.zeros(idx.size, dtype=np.uint64)
+        sig_uniq, sig_inv = np.unique(sig, return_inverse=True)
+        key = (sig_inv.astype(np.uint64) << np.uint64(16)) | (sc_p << np.uint64(8)) | mo_p
+        uniq, inverse = np.unique(key, return_inverse=True)
+        tails = {i: ",".join(describe_signature(int(s), rows, slots)) for i, s in enumerate(sig_uniq.tolist())}
+        lines = []
+        if ruleset.categories[category].get("scales") is not None:
+            variant = ruleset.categories[category]["scales"]
+            sc_lut, mo_lut = scale("self_care", variant).degree_table(), scale("mobility", variant).degree_table()
+        for k in uniq.tolist():
+            tail = tails[k >> 16]
+            if ruleset.categories[category].get("scales") is None:
+                lines.append(f"ok,,,,,,,{tail},")
+                continue
+            sp, mp = (k >> 8) & 0xFF, k & 0xFF
+            sd, md = sc_lut[sp], mo_lut[mp]
+            lines.append(f"ok,,,{sp},{sd},{mp},{md},{tail},")
+        text[idx] = np.array(lines, dtype=object)[inverse]
     return fast, text
 
 
 def batch_csv_to_csv(in_path: str, out_path: str, ruleset: RuleSet, readings: dict) -> dict:
     try:
-        frame = read_frame(in_path)
-    except (pd.errors.ParserError, ValueError):
+        frame, raw_rows = read_frame(in_path, ruleset)
+        fast, text = vector_results(frame, ruleset, readings)
+        keep = np.ones(len(frame), dtype=bool)
+        slow = np.flatnonzero(~fast)
+        errors = 0
+        if slow.size:
+            rows = raw_rows()
+            header = list(frame.columns)
+            for i in slow.tolist():
+                cells = rows[i]
+                if not any(c.strip() for c in cells):
+                    keep[i] = False                 # blank rows are skipped, as the exact path does
+                    continue
+                result = assess_or_error(case_from_csv_row(dict(zip(header, cells)), ruleset), readings, ruleset)
+                errors += "error" in result
+                buf = io.StringIO()
+                csv.writer(buf, lineterminator="").writerow(csv_record(0, result)[1:])
+                text[i] = buf.getvalue()
+    except IrregularFile:
         # Ragged or otherwise irregular files: the exact path reads them row by row and reports each.
         from .batch import run_batch
         return run_batch(in_path, out_path, readings, ruleset, vectorised=False)
-    fast, text = vector_results(frame, ruleset, readings)
-    errors = 0
-    slow = np.flatnonzero(~fast)
-    if slow.size:
-        records = frame.iloc[slow].to_dict("records")
-        for i, row in zip(slow.tolist(), records):
-            result = assess_or_error(case_from_csv_row(row, ruleset), readings, ruleset)
-            errors += "error" in result
-            buf = io.StringIO()
-            csv.writer(buf, lineterminator="").writerow(csv_record(i, result)[1:])
-            text[i] = buf.getvalue()
+    text = text[keep]
     with open(out_path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(CSV_COLUMNS) + "\n")
         fh.write("\n".join(f"{i},{t}" for i, t in enumerate(text.tolist())))
         if len(text):
             fh.write("\n")
-    return {"cases": len(frame), "errors": errors}
+    return {"cases": int(keep.sum()), "errors": errors}

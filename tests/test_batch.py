@@ -1,0 +1,97 @@
+"""Batch: the vectorised path equals case-by-case assess; bad rows get error records in place."""
+from __future__ import annotations
+
+import csv
+import json
+import random
+
+import pytest
+
+from socmethod import assess_or_error, synthetic
+from socmethod.batch import CSV_COLUMNS, run_batch
+from socmethod.cli import main
+
+ALL_CATEGORIES = synthetic.DECISION_CATEGORIES + ("homeless", "minor", "family", "early_childhood")
+BREAKAGES = ["4", "x", "TRUE", " true", "007", "-1", "2.0", "I", "none", "", "нет"]
+
+
+def _register(path, n, seed, broken_rate=0.0, delimiter=",", encoding="utf-8"):
+    rng = random.Random(seed)
+    header = synthetic.csv_header()
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        writer.writerow(header)
+        for _ in range(n):
+            cells = synthetic.csv_cells(synthetic.random_case(rng, categories=ALL_CATEGORIES), header)
+            if rng.random() < broken_rate:
+                cells[rng.randrange(len(cells))] = rng.choice(BREAKAGES)
+            writer.writerow(cells)
+
+
+def _rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+@pytest.mark.parametrize("readings", [None, {"empty_cell": "must_be_absent", "star_footnote": "literal"},
+                                      {"psychiatrist_note": "pni_only", "row_1160": "group_lost", "row_1165": "lonely_shifted"}])
+def test_vectorised_equals_case_by_case(tmp_path, readings):
+    src = tmp_path / "register.csv"
+    _register(src, 3000, seed=11, broken_rate=0.05)
+    run_batch(str(src), str(tmp_path / "fast.csv"), readings, vectorised=True)
+    run_batch(str(src), str(tmp_path / "slow.csv"), readings, vectorised=False)
+    fast, slow = _rows(tmp_path / "fast.csv"), _rows(tmp_path / "slow.csv")
+    assert fast[0] == list(CSV_COLUMNS)
+    assert len(fast) == 3001
+    assert fast == slow
+    statuses = {r[1] for r in fast[1:]}
+    assert statuses == {"ok", "error"}
+    # the register really exercises recommendations and unknown answers
+    assert any(r[8] for r in fast[1:]) and any(r[11] for r in fast[1:])
+
+
+def test_jsonl_batch_equals_assess(tmp_path):
+    rng = random.Random(3)
+    cases = [synthetic.random_case(rng, categories=ALL_CATEGORIES) for _ in range(300)]
+    cases[5] = {"category": "elderly", "self_care": {"hygiene": 7}}
+    src = tmp_path / "cases.jsonl"
+    src.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\nnot json\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    counts = run_batch(str(src), str(out))
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert counts == {"cases": 301, "errors": 2}
+    assert len(lines) == 301
+    for case, line in zip(cases, lines):
+        assert line == json.loads(json.dumps(assess_or_error(case), ensure_ascii=False))
+    assert lines[5]["error"]["code"] == "missing_key"
+    assert lines[300]["error"]["code"] == "malformed_file"
+
+
+def test_windows_1251_semicolon_register_is_read(tmp_path):
+    src_utf, src_1251 = tmp_path / "utf.csv", tmp_path / "win.csv"
+    _register(src_utf, 200, seed=5)
+    _register(src_1251, 200, seed=5, delimiter=";", encoding="cp1251")
+    run_batch(str(src_utf), str(tmp_path / "a.csv"))
+    run_batch(str(src_1251), str(tmp_path / "b.csv"))
+    assert _rows(tmp_path / "a.csv") == _rows(tmp_path / "b.csv")
+
+
+def test_ragged_rows_get_error_records_and_the_batch_goes_on(tmp_path):
+    src = tmp_path / "ragged.csv"
+    _register(src, 50, seed=9)
+    lines = src.read_text(encoding="utf-8").splitlines()
+    lines[10] = lines[10].rsplit(",", 3)[0]            # a row with three cells missing
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["batch", str(src), str(out)]) == 1
+    rows = _rows(out)
+    assert len(rows) == 51
+    assert rows[10][1:4] == ["error", "malformed_file", ""]
+    assert sum(r[1] == "ok" for r in rows[1:]) == 49
+
+
+def test_cli_batch_exit_status_is_zero_when_all_cases_pass(tmp_path):
+    src = tmp_path / "ok.csv"
+    _register(src, 30, seed=1)
+    assert main(["batch", str(src), str(tmp_path / "o.csv")]) == 0
+    assert main(["batch", str(src), str(tmp_path / "o.txt")]) == 2

@@ -1,0 +1,40 @@
+"""The project's own promises: same dependencies for pip and conda; rules shipped in the wheel's layout."""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_pyproject_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    conda = set()
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\s+-\s+([A-Za-z0-9_.\-]+)", line)
+        if m and m.group(1) not in ("python", "pip", "conda-forge"):
+            conda.add(_name(m.group(1)))
+    assert wanted == conda
+
+
+def test_wheel_force_includes_the_data_directory():
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]
+    assert build["targets"]["wheel"]["force-include"]["data"] == "socmethod/data"
+
+
+def test_single_case_path_imports_without_pandas_or_numpy():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['pandas'] = None; sys.modules['numpy'] = None\n"
+            "import socmethod, json\n"
+            "r = socmethod.assess({'category': 'homeless'})\n"
+            "print(json.dumps(r['note'] != ''))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "true"
