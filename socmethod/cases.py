@@ -26,7 +26,7 @@ def validate_case(case, ruleset: RuleSet) -> dict:
         if key not in fields:
             raise KitError("unknown_key", str(key), allowed=list(fields))
     if "category" not in case or case["category"] is None:
-        raise KitError("missing_key", "category", allowed=fields["category"]["values"])
+        raise KitError("missing_key", "category", allowed="одно из значений " + ", ".join(fields["category"]["values"]))
     category = case["category"]
     if not isinstance(category, str) or category not in ruleset.categories:
         raise KitError("bad_value", "category", value=category, allowed=list(ruleset.categories))
@@ -54,7 +54,7 @@ def _allowed(ruleset: RuleSet, key: str, cat: dict) -> str:
         items = scale(key, cat["scales"]).keys
         return "объект с оценками 0–3 пунктов: " + ", ".join(items)
     if kind == "bool":
-        return "true, false или null (неизвестно)"
+        return "true, false или null, если ответ неизвестен (в CSV — пустая ячейка)"
     if kind == "enum":
         return ", ".join(spec["values"]) + (" или null (неизвестно)" if spec.get("nullable") else "")
     if kind == "int":
