@@ -5,7 +5,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test venv bench clean
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
+
+.PHONY: app test venv bench clean
 
 venv: $(STAMP)
 
@@ -17,7 +20,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest tests notebooks --nbval -p no:cacheprovider
+
+# The public calculator. Loopback by default; kernels pre-heated, idle ones culled (a closed tab never
+# frees its kernel in Voila 0.5), ipc transport (the TCP one sometimes hangs at start), no tracebacks.
+app: $(STAMP)
+	$(VENV)/bin/voila notebooks/calculator.ipynb --no-browser \
+	  --Voila.ip=$(HOST) --port=$(PORT) \
+	  --preheat_kernel=True --pool_size=2 \
+	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
+	  --KernelManager.transport=ipc --VoilaExecutor.timeout=30 \
+	  --Voila.show_tracebacks=False
 
 bench: $(STAMP)
 	$(PY) benchmarks/batch_speed.py

@@ -342,6 +342,167 @@ def test_rows_without_childrens_number_are_not_recommended_to_children(rule, lin
     assert rule in rules_of(evaluate_profile(profile))
 
 
+# --- every cell of every row, swept value by value -------------------------------------------------------
+# The seed's criterion cells, copied from the seed lines (tabs shown as « | »). For 3.1 the columns are
+# group | self-care | mobility | medical | loneliness | absence of carers | conflict (line 1128); for 3.2,
+# after the impairment cell: group | self-care | mobility | ИПРА | medical | loneliness or no care |
+# conflict (line 1154). Starting from the row's matching profile, each set column is tried with every value
+# of its domain (match iff the value is in the cell), each ticked flag is switched off (no match) and each
+# empty flag switched on (match under empty_cell=not_required, no match under must_be_absent).
+SEED_CELLS_31 = {
+    "3.1-N2": (1129, "нет, III, II, I | 1 | 0, 1 |  | V |  | "),
+    "3.1-N7": (1130, "нет, III, II, I | 1 | 0, 1 |  |  |  | V"),
+    "3.1-N3": (1131, "III, II, I | 1, 2 | 0, 1 | V | V |  | "),
+    "3.1-N8": (1132, "III, II, I | 1, 2 | 0, 1 | V |  |  | V"),
+    "3.1-N1": (1133, "II, I | 1, 2 | 1, 2 |  | V |  | "),
+    "3.1-N6": (1134, "II, I | 1, 2 | 1, 2 |  |  | V <*> | "),
+    "3.1-N13": (1135, "II, I | 1, 2, 3 | 1, 2, 3 | V | V <*> |  | "),
+    "3.1-N12": (1136, "II, I | 2, 3 | 2, 3 | V | V <*> |  | "),
+    "3.1-N4": (1137, "II, I | 1, 2 | 0, 1, 2 |  | V |  | "),
+    "3.1-N9": (1138, "II, I | 1, 2 | 0, 1, 2 |  |  | V <*> | "),
+    "3.1-N5": (1139, "I, II | 2, 3 | 0, 1, 2, 3 | V |  |  | "),
+    "3.1-N11": (1140, "I, II | 2, 3 | 0, 1, 2, 3 | V <***> |  |  | "),
+}
+SEED_CELLS_32 = {
+    "3.2-multiple-home": (1155, "I, II | 2, 3 | 1, 2, 3 | V |  | V | "),
+    "3.2-multiple-day_care_over_4h": (1156, "I, II | 1, 2, 3 | 1, 2 | V |  |  | "),
+    "3.2-multiple-residential_temporary": (1159, "I, II | 2, 3 | 1, 2, 3 | V |  |  | V <*>"),
+    "3.2-multiple-residential_permanent": (1160, "II, III | 2, 3 | V | V <***> |  |  | "),   # damaged, see below
+    "3.2-physical-day_care_up_to_4h": (1161, "II, III | 1, 2 | 1, 2 | V |  |  | "),
+    "3.2-physical-day_care_over_4h": (1162, "I, II | 1, 2, 3 | 1, 2 | V |  |  | "),
+    "3.2-physical-residential_temporary": (1163, "I, II | 2, 3 | 1, 2, 3 | V |  |  | V <*>"),
+    "3.2-physical-residential_permanent": (1164, "I, II | 1, 2, 3 | 2, 3 | V | V |  | "),
+    "3.2-intellectual-home": (1165, "I, II | 2, 3 | 1, 2, 3 | V |  |  | V"),
+    "3.2-intellectual-day_care_up_to_4h": (1166, "II | 1, 2 | 1, 2 | V |  |  | "),
+    "3.2-intellectual-day_care_over_4h": (1168, "I, II | 1, 2, 3 | 1, 2 | V |  |  | "),
+    "3.2-intellectual-residential_temporary": (1169, "I, II | 2, 3 | 1, 2, 3 | V |  | V <*> | "),
+    "3.2-intellectual-residential_permanent": (1170, "I, II | 1, 2, 3 | 0, 1, 2, 3 | V | V <***> |  | "),
+    "3.2-sensory-day_care_over_4h": (1171, "I, II | 1, 2, 3 | 1, 2 | V |  |  | "),
+    "3.2-sensory-residential_temporary": (1172, "I, II | 2, 3 | 1, 2, 3 | V |  | V <*> | "),
+    "3.2-mental-residential_permanent": (1173, "I, II | 1, 2, 3 | 0, 1, 2, 3 | V | V <***> |  | "),
+}
+# The damaged rows as each reading restores them (ruleset.toml [readings.row_1160] / [readings.row_1165]).
+READ_CELLS_32 = {
+    ("3.2-multiple-residential_permanent", "row_1160", "mobility_lost"): "II, III | 2, 3 |  | V | V <***> |  | ",
+    ("3.2-multiple-residential_permanent", "row_1160", "group_lost"): " | 2, 3 | 2, 3 | V | V <***> |  | ",
+    ("3.2-intellectual-home", "row_1165", "lonely_shifted"): "I, II | 2, 3 | 1, 2, 3 | V |  | V | ",
+}
+COLS_31 = ["disability_group", "self_care", "mobility", "medical_indications", "lives_alone", "carer_absent",
+           "family_conflict"]
+COLS_32 = ["disability_group", "self_care", "mobility", "ipra_social_rehabilitation", "medical_indications",
+           "lonely_or_no_care", "family_conflict"]
+STAR_GROUP = {"3.1": ["lives_alone", "carer_absent"], "3.2": ["lonely_or_no_care", "family_conflict"]}
+FLAG_FIELDS = {"lonely_or_no_care": ["lives_alone", "carer_absent"]}
+SET_DOMAIN = {"disability_group": ["none", "I", "II", "III"], "self_care": [0, 1, 2, 3], "mobility": [0, 1, 2, 3]}
+
+
+def _parse_cells(text: str, columns: list[str]) -> dict:
+    cells = [c.strip() for c in text.split("|")]
+    assert len(cells) == len(columns), text
+    out = {}
+    for col, cell in zip(columns, cells):
+        if col in SET_DOMAIN:
+            vals = [v.strip() for v in cell.split(",")] if cell else None
+            out[col] = None if vals is None else {"none" if v == "нет" else (int(v) if v.isdigit() else v) for v in vals}
+        else:
+            out[col] = cell   # "", "V", "V <*>", "V <***>"
+    return out
+
+
+def _sweep_rows():
+    rows = []
+    for rule, line, profile, form, ripso in T31_MATCH:
+        rows.append((rule, "3.1", {}, profile, _parse_cells(SEED_CELLS_31[rule][1], COLS_31)))
+    for rule, line, profile, form, adult, child in T32_MATCH:
+        if rule == "3.2-multiple-residential_permanent":
+            continue
+        rows.append((rule, "3.2", {}, profile, _parse_cells(SEED_CELLS_32[rule][1], COLS_32)))
+    for (rule, reading, option), text in READ_CELLS_32.items():
+        profile = next(r[2] for r in T32_MATCH if r[0] == rule)
+        if option == "lonely_shifted":
+            profile = dict(profile, family_conflict=False, lives_alone=True)
+        rows.append((f"{rule}", "3.2", {reading: option}, profile, _parse_cells(text, COLS_32)))
+    return rows
+
+
+SWEEP = _sweep_rows()
+SWEEP_IDS = [r[0] + "".join(f"[{v}]" for v in r[2].values()) for r in SWEEP]
+
+
+def _set_flag(profile: dict, column: str, value: bool) -> dict:
+    return dict(profile, **{f: value for f in FLAG_FIELDS.get(column, [column])})
+
+
+SWEEP_CHILD = [(r, i) for r, i in zip(SWEEP, SWEEP_IDS)
+               if r[1] == "3.2" and r[0] not in {n[0] for n in NO_CHILD_ROWS}]
+
+
+@pytest.mark.parametrize("rule,table,readings,profile,cells", SWEEP, ids=SWEEP_IDS)
+def test_sweep_set_columns(rule, table, readings, profile, cells):
+    _sweep_sets(rule, readings, profile, cells, child=False)
+
+
+@pytest.mark.parametrize("rule,table,readings,profile,cells", [r for r, _ in SWEEP_CHILD], ids=[i for _, i in SWEEP_CHILD])
+def test_sweep_set_columns_child(rule, table, readings, profile, cells):
+    _sweep_sets(rule, readings, profile, cells, child=True)
+
+
+def _sweep_sets(rule, readings, profile, cells, child):
+    for col, domain in SET_DOMAIN.items():
+        for value in domain:
+            p = dict(profile, **{col: value})
+            if child:
+                if col == "disability_group":
+                    continue
+                p = child_of(p)
+            expected = cells[col] is None or value in cells[col]
+            got = rule in rules_of(evaluate_profile(p, readings=readings))
+            assert got is expected, (rule, col, value)
+
+
+@pytest.mark.parametrize("rule,table,readings,profile,cells", SWEEP, ids=SWEEP_IDS)
+def test_sweep_flag_columns(rule, table, readings, profile, cells):
+    star = [c for c in cells if cells[c] == "V <*>"]
+    group = STAR_GROUP[table] if star else []
+    for col, cell in cells.items():
+        if col in SET_DOMAIN:
+            continue
+        if cell.startswith("V"):
+            off = profile
+            for c in (group if col in group else [col]):
+                off = _set_flag(off, c, False)
+            assert rule not in rules_of(evaluate_profile(off, readings=readings)), (rule, col, "off")
+        else:
+            on = _set_flag(profile, col, True)
+            assert rule in rules_of(evaluate_profile(on, readings=readings)), (rule, col, "on")
+            strict = evaluate_profile(on, readings={**readings, "empty_cell": "must_be_absent"})
+            assert (rule in rules_of(strict)) is (col in group), (rule, col, "must_be_absent")
+        if cell == "V <***>":
+            for psych in ("none", None):
+                res = evaluate_profile(dict(profile, psychiatrist_recommends=psych), readings=readings)
+                assert rule not in rules_of(res), (rule, psych)
+
+
+def test_seed_cell_transcription_matches_the_seed():
+    """The hand transcription above is the seed's text (skipped when the seed is not beside the repo)."""
+    from pathlib import Path
+    here = Path(__file__).resolve().parents[1]
+    path = here.parent / "shared" / "seeds" / "003_3a3aa5f907c0671e.txt"
+    if not path.is_file():
+        pytest.skip(f"seed not found at {path}")
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def norm(s):
+        return " | ".join(c.strip() for c in s.split("|")).strip(" |")
+
+    for rule, (line, text) in SEED_CELLS_31.items():
+        seed = norm(lines[line - 1].replace("\t", "|"))
+        assert seed.startswith(norm(text)), (rule, seed)
+    for rule, (line, text) in SEED_CELLS_32.items():
+        cells = lines[line - 1].split("\t")[1:]          # drop the impairment cell
+        assert norm("|".join(cells)).startswith(norm(text)), (rule, lines[line - 1])
+
+
 # --- misses by exactly one criterion -------------------------------------------------------------------
 
 def _check_miss(result, rule, column, needs):

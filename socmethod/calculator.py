@@ -1,0 +1,247 @@
+"""The public calculator: plain questions -> a case -> the engine's result in plain Russian.
+
+Two layers: `case_from_answers` and `result_html` are pure functions (tested directly, usable from any
+front end); `Calculator` arranges ipywidgets around them for the Voila page. Nothing is stored or logged:
+the answers live in the widgets of one page and vanish with it.
+"""
+from __future__ import annotations
+
+import html
+import tomllib
+from datetime import date
+from functools import lru_cache
+
+from .engine import assess
+from .errors import KitError
+from .resources import data_path
+from .rules import bundled_ruleset
+from .scales import scale
+
+UNKNOWN = "unknown"
+FLAG_VALUES = {"yes": True, "no": False, UNKNOWN: None}
+
+
+@lru_cache(maxsize=1)
+def texts() -> dict:
+    with open(data_path("calculator.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+def relevant_questions(category: str | None) -> list[str]:
+    """The keys the calculator asks about for a category (the category's required and the conditional
+    numbers' optional keys), in page order."""
+    if not category:
+        return []
+    cat = bundled_ruleset().categories[category]
+    keys = list(cat.get("required", [])) + [k for k in cat.get("optional", [])
+                                            if k in ("social_housing_flat", "needs_social_labour_rehab")]
+    return keys
+
+
+def case_from_answers(answers: dict) -> dict:
+    """Build a case from the page's answers: scales as {item: 0-3}, flags as yes/no/unknown."""
+    category = answers.get("category")
+    case: dict = {"category": category}
+    cat = bundled_ruleset().categories.get(category, {})
+    for key in relevant_questions(category):
+        kind = bundled_ruleset().fields[key]["kind"]
+        if kind == "scale":
+            case[key] = {item: answers.get(f"{key}.{item}") for item in scale(key, cat["scales"]).keys}
+        elif kind == "bool":
+            case[key] = FLAG_VALUES.get(answers.get(key, UNKNOWN))
+        elif key == "psychiatrist_recommends":
+            value = answers.get(key, UNKNOWN)
+            case[key] = None if value == UNKNOWN else value
+        else:
+            case[key] = answers.get(key)
+    return case
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def _ripso(numbers) -> str:
+    return ", ".join(f"N {n}" for n in numbers) if numbers else "номер не указан"
+
+
+def result_html(result: dict) -> str:
+    """The result as an HTML fragment in plain Russian (no personal data: answers only)."""
+    ruleset = bundled_ruleset()
+    forms = ruleset.forms
+    t = texts()
+    parts = []
+    if "error" in result:
+        return f'<div class="sm-error" role="alert">{_e(result["error"]["message"])}</div>'
+    for name, title in (("self_care", "Уход за собой"), ("mobility", "Передвижение")):
+        s = result.get(name)
+        if s:
+            parts.append(f'<p class="sm-degree"><b>{title}:</b> степень {s["degree"]} из 3 — {_e(s["band"].lower())} '
+                         f'({s["points"]} из {s["max_points"]} баллов).</p>')
+    recs = result.get("recommendations", [])
+    if recs:
+        items = "".join(
+            f'<li><b>{_e(forms[r["form"]].capitalize())}</b> — программа {_ripso(r["ripso"])}'
+            f'<br><small>Почему: {_e(_why(r))}. Основание: 405-р, таблица {r["table"]}, строка {r["rule"]}.</small>'
+            + (f'<br><small>{_e(r["caveat"])}</small>' if r.get("caveat") else "") + "</li>"
+            for r in recs)
+        parts.append(f'<h3>Вам могут предложить</h3><ul class="sm-recs">{items}</ul>'
+                     '<p><small>Если форм несколько, выбираете вы.</small></p>')
+    depends = result.get("depends_on", [])
+    if depends:
+        items = "".join(f'<li>{_e(forms[d["form"]].capitalize())} ({_ripso(d["ripso"])}) — если '
+                        f'{_e(_when(d["when"]))}</li>' for d in depends)
+        parts.append(f'<h3>Зависит от ответов «не знаю»</h3><ul class="sm-depends">{items}</ul>')
+    if not recs and not depends:
+        note = result.get("note")
+        if note:
+            parts.append(f'<div class="sm-none"><p>{_e(note)}</p></div>')
+        else:
+            parts.append('<div class="sm-none" role="status"><h3>По этим ответам методика не называет формы обслуживания</h3>'
+                         '<p>Это не значит, что помощи не будет: обратитесь в бюро ЦОСО своего района — комиссия '
+                         'оценит ситуацию при обследовании. Таблицы методики охватывают не все жизненные случаи.</p></div>')
+    misses = result.get("near_misses", [])
+    if misses:
+        items = "".join(f'<li>{_e(forms[m["form"]].capitalize())} ({_ripso(m["ripso"])}): '
+                        f'{_e(m["label"].lower())} — {_e(_needs(m))}</li>' for m in misses[:6])
+        parts.append(f'<h3>Что изменило бы результат</h3><ul class="sm-misses">{items}</ul>')
+    early = result.get("early_help")
+    if early:
+        verdict = {"needed": "нужна ранняя помощь", "not_needed": "по указанным критериям ранняя помощь не требуется",
+                   "unknown": "зависит от ответов, которых нет", "not_applicable": "критерии ранней помощи к этому возрасту не относятся"}
+        parts.append(f'<p class="sm-early"><b>Ранняя помощь (таблица 3.3):</b> {verdict[early["verdict"]]}.</p>')
+    parts.append(f'<p class="sm-where">{_e(t["where"]["text"])}</p>')
+    parts.append(_deadlines_html())
+    parts.append(f'<p class="sm-disclaimer"><small>{_e(t["disclaimer"])} Правила: {_e(result["rule_set"]["name"])} '
+                 f'от {_e(result["rule_set"]["effective_date"])}.</small></p>')
+    return "\n".join(parts)
+
+
+def _why(rec: dict) -> str:
+    shown = []
+    for c in rec["criteria"]:
+        value = c["value"]
+        if value is True:
+            shown.append(c["label"].lower())
+        elif c["column"] in ("self_care", "mobility"):
+            shown.append(f'{c["label"].lower().replace("оценка ", "")}: степень {value}')
+        elif c["column"] == "disability_group":
+            shown.append("без группы инвалидности" if value == "none" else f"группа инвалидности {value}")
+    return "; ".join(shown)
+
+
+def _when(when: dict) -> str:
+    ruleset = bundled_ruleset()
+    words = []
+    for key, answer in when.items():
+        label = ruleset.fields[key]["label"].lower()
+        if isinstance(answer, bool):
+            words.append(f'{"да" if answer else "нет"}: {label}')
+        else:
+            words.append(f'{label}: {answer}')
+    return "; ".join(words)
+
+
+def _needs(miss: dict) -> str:
+    needs = miss["needs"]
+    if needs == [True]:
+        return "нужно «да»"
+    if needs == [False]:
+        return "нужно «нет»"
+    return "нужно одно из: " + ", ".join(str(n) for n in needs) + f" (сейчас {miss['value']})"
+
+
+def _deadlines_html() -> str:
+    try:
+        from .deadlines import procedure_deadlines
+        plan = procedure_deadlines(date.today())
+    except (KitError, ImportError):
+        return ""
+    rows = []
+    for d in plan.get("deadlines", []):
+        if d.get("track") == "urgent" or not d.get("date"):
+            continue
+        rows.append(f'<li>{_e(d["title"])}: до {_e(d["date"])}</li>')
+    if not rows:
+        return ""
+    return ('<h3>Сроки, если подать заявление сегодня</h3><ul class="sm-deadlines">' + "".join(rows[:6]) + "</ul>")
+
+
+class Calculator:
+    """The widget page. `set_answer(key, value)` is what a click does, for tests and notebooks."""
+
+    def __init__(self):
+        import ipywidgets as w
+        self.w = w
+        t = texts()
+        self.answers: dict = {}
+        self.result = w.HTML(layout=w.Layout(width="100%"))
+        self.controls: dict[str, object] = {}
+        self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
+        self.questions = w.VBox()
+        self.page = w.VBox([w.HTML(f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
+                            self.category, self.questions, w.HTML("<hr>"), self.result],
+                           layout=w.Layout(max_width="760px", width="100%"))
+        self._rebuild()
+        self.update()
+
+    def _radio(self, key: str, question: str, options, hint: str = ""):
+        w = self.w
+        label = w.HTML(f"<b>{_e(question)}</b>" + (f"<br><small>{_e(hint)}</small>" if hint else ""))
+        radio = w.RadioButtons(options=[(text, value) for value, text in options], value=None,
+                               layout=w.Layout(width="auto"))
+        radio.observe(lambda change, key=key: self.set_answer(key, change["new"]), names="value")
+        self.controls[key] = radio
+        return w.VBox([label, radio])
+
+    def set_answer(self, key: str, value) -> None:
+        if key == "category" and value != self.answers.get("category"):
+            self.answers = {"category": value}
+            self._rebuild()
+        else:
+            self.answers[key] = value
+        self.update()
+
+    def _rebuild(self) -> None:
+        t = texts()
+        category = self.answers.get("category")
+        boxes = []
+        for key in relevant_questions(category):
+            kind = bundled_ruleset().fields[key]["kind"]
+            if kind == "scale":
+                variant = bundled_ruleset().categories[category]["scales"]
+                q = t["questions"][key]
+                boxes.append(self.w.HTML(f"<h3>{_e(q['heading'])}</h3>"))
+                levels = t["levels"][key]
+                for item in scale(key, variant).keys:
+                    boxes.append(self._radio(f"{key}.{item}", q[item], list(enumerate(levels))))
+            elif kind == "bool":
+                spec = t["flags"].get(key, {"question": bundled_ruleset().fields[key]["label"], "hint": ""})
+                boxes.append(self._radio(key, spec["question"], t["flags"]["yes_no_unknown"], spec.get("hint", "")))
+            elif key in ("disability_group", "impairment"):
+                spec = t[key]
+                boxes.append(self._radio(key, spec["question"], spec["options"], spec.get("hint", "")))
+            elif key == "psychiatrist_recommends":
+                spec = t["psychiatrist"]
+                boxes.append(self._radio(key, spec["question"], spec["options"], spec.get("hint", "")))
+        self.questions.children = boxes
+
+    def missing(self) -> list[str]:
+        """Questions not answered yet (flags default to nothing: "не знаю" must be chosen, not assumed)."""
+        return [k for k, c in self.controls.items() if k != "category" and c.value is None
+                and k.split(".")[0] in relevant_questions(self.answers.get("category"))]
+
+    def update(self) -> None:
+        if not self.answers.get("category"):
+            self.result.value = "<p>Ответьте на вопросы — результат появится здесь.</p>"
+            return
+        missing = self.missing()
+        if missing:
+            self.result.value = (f'<p class="sm-pending">Осталось ответить на вопросов: {len(missing)}. '
+                                 'Если ответ неизвестен, выберите «Не знаю».</p>')
+            return
+        try:
+            result = assess(case_from_answers(self.answers))
+        except KitError as err:
+            result = {"error": err.to_dict()}
+        self.result.value = result_html(result)

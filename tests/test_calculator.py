@@ -1,0 +1,67 @@
+"""The calculator's logic and widgets, driven as a visitor would click (no browser needed)."""
+from __future__ import annotations
+
+import pytest
+
+from socmethod.calculator import Calculator, case_from_answers, result_html
+
+ELDERLY_ANSWERS = {
+    "category": "elderly", "disability_group": "II",
+    **{f"self_care.{k}": 2 for k in ("hygiene", "toilet", "dressing", "medication", "cooking", "eating",
+                                     "housekeeping", "paperwork")},
+    **{f"mobility.{k}": 2 for k in ("shopping", "transport", "outdoor_walk", "indoors", "bed")},
+    "medical_indications": "no", "lives_alone": "yes", "carer_absent": "no", "family_conflict": "no",
+    "psychiatrist_recommends": "none",
+}
+
+
+def test_case_from_answers_maps_plain_answers():
+    case = case_from_answers({**ELDERLY_ANSWERS, "family_conflict": "unknown"})
+    assert case["lives_alone"] is True and case["carer_absent"] is False and case["family_conflict"] is None
+    assert case["self_care"]["paperwork"] == 2 and sum(case["mobility"].values()) == 10
+
+
+def _click_through(calc: Calculator, answers: dict) -> None:
+    calc.controls["category"].value = answers["category"]
+    for key, value in answers.items():
+        if key != "category":
+            calc.controls[key].value = value
+
+
+def test_lonely_elderly_with_group_ii_gets_home_and_temporary_residential():
+    calc = Calculator()
+    assert "Ответьте" in calc.result.value
+    _click_through(calc, ELDERLY_ANSWERS)
+    page = calc.result.value
+    # Seed lines 1133/1137: group II, degrees 2 and 2, lonely -> home N 1 and residential temporary N 4.
+    assert "На дому" in page and "N 1" in page and "N 4" in page
+    assert "стационарная форма при временном проживании".capitalize() in page
+    assert "(812) 576-05-76" in page and "не решение" in page
+
+
+def test_unanswered_questions_are_counted_not_assumed():
+    calc = Calculator()
+    calc.controls["category"].value = "elderly"
+    assert "Осталось ответить" in calc.result.value
+    # Only the elderly questions are shown: no impairment, no ИПРА question.
+    assert "impairment" not in calc.controls and "ipra_social_rehabilitation" not in calc.controls
+
+
+def test_unknown_answer_shows_what_the_result_depends_on():
+    calc = Calculator()
+    _click_through(calc, {**ELDERLY_ANSWERS, "lives_alone": "unknown"})
+    assert "Зависит от ответов «не знаю»" in calc.result.value
+
+
+@pytest.mark.parametrize("category", ["homeless", "minor", "family"])
+def test_categories_without_a_table_say_so(category):
+    calc = Calculator()
+    calc.controls["category"].value = category
+    assert "нет таблицы" in calc.result.value
+
+
+def test_no_recommendation_message():
+    html = result_html({"recommendations": [], "depends_on": [], "near_misses": [],
+                        "rule_set": {"name": "405-р", "effective_date": "2019-07-01", "hash": "x"},
+                        "self_care": None, "mobility": None})
+    assert "методика не называет формы обслуживания" in html
