@@ -161,8 +161,7 @@ def test_assess_or_error_gives_the_same_error():
     assert CYRILLIC.search(out["error"]["message"])
 
 
-@pytest.mark.xfail(strict=True, reason="missing_key's fix tells the user to write null even for keys where null "
-                                       "is itself refused (category, disability_group, a scale): the advice loops")
+# Found by this suite and fixed in 1b7ecde: the fix used to say «укажите null» for keys where null is refused.
 @pytest.mark.parametrize("case,field", [(with_(ELDERLY, "category", delete=True), "category"),
                                         (with_(ELDERLY, "disability_group", None), "disability_group"),
                                         (with_(ELDERLY, "self_care", None), "self_care")],

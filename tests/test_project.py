@@ -38,3 +38,19 @@ def test_single_case_path_imports_without_pandas_or_numpy():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "true"
+
+
+def test_built_wheel_carries_the_rules(tmp_path):
+    """An installed kit (and the browser edition) must carry its rules: build the wheel and look inside."""
+    import subprocess
+    import sys
+    import zipfile
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    wheel = next(tmp_path.glob("socmethod-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for table in ("ruleset.toml", "table_3_1.csv", "table_3_2.csv", "table_3_3.csv"):
+        assert f"socmethod/data/rules/405-r/{table}" in names
+    assert {"socmethod/data/scales.toml", "socmethod/data/errors.toml", "socmethod/data/deadlines.toml",
+            "socmethod/data/contraindications.csv"} <= names
