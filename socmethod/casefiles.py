@@ -114,10 +114,11 @@ def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
         yield reader.line_num, KitError("malformed_file", where=f"{where}, строка {reader.line_num}", value=str(exc), allowed="CSV")
 
 
-def read_single_case(path: str, data: bytes | None = None):
+def read_single_case(path: str, data: bytes | None = None, ruleset=None):
     """The one case in a JSON, YAML or one-row CSV file (`-` reads stdin bytes passed as `data`)."""
     from .cases import case_from_csv_row
     from .rules import bundled_ruleset
+    ruleset = ruleset or bundled_ruleset()
 
     where = "stdin" if path == "-" else Path(path).name
     if data is None:
@@ -137,7 +138,7 @@ def read_single_case(path: str, data: bytes | None = None):
         line, row = rows[0]
         if isinstance(row, KitError):
             raise row
-        return case_from_csv_row(row, bundled_ruleset())
+        return case_from_csv_row(row, ruleset)
     if suffix in (".yaml", ".yml"):
         return parse_yaml(text, where)
     stripped = text.lstrip()

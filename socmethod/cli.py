@@ -91,7 +91,7 @@ def _dispatch(argv: list[str]) -> int:
         from .engine import assess
         data = sys.stdin.buffer.read() if args.case == "-" else None
         try:
-            result = assess(read_single_case(args.case, data), readings, ruleset)
+            result = assess(read_single_case(args.case, data, ruleset), readings, ruleset)
         except KitError as err:
             _print({"error": err.to_dict()})
             return 1
