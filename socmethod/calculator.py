@@ -19,6 +19,7 @@ from .scales import scale
 
 UNKNOWN = "unknown"
 FLAG_VALUES = {"yes": True, "no": False, UNKNOWN: None}
+SHORT_LABELS = {"self_care": "уход за собой", "mobility": "передвижение"}
 
 
 @lru_cache(maxsize=1)
@@ -123,8 +124,8 @@ def _why(rec: dict) -> str:
         value = c["value"]
         if value is True:
             shown.append(c["label"].lower())
-        elif c["column"] in ("self_care", "mobility"):
-            shown.append(f'{c["label"].lower().replace("оценка ", "")}: степень {value}')
+        elif c["column"] in SHORT_LABELS:
+            shown.append(f'{SHORT_LABELS[c["column"]]}: степень {value}')
         elif c["column"] == "disability_group":
             shown.append("без группы инвалидности" if value == "none" else f"группа инвалидности {value}")
     return "; ".join(shown)
