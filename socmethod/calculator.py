@@ -19,6 +19,17 @@ from .scales import scale
 
 UNKNOWN = "unknown"
 FLAG_VALUES = {"yes": True, "no": False, UNKNOWN: None}
+# Long Russian answers must wrap on a 360 px phone instead of running off the left edge; type is large.
+PAGE_STYLE = """<style>
+.widget-radio-box label { white-space: normal !important; overflow-wrap: anywhere; line-height: 1.3;
+  height: auto !important; margin: 4px 0; font-size: 16px; display: flex !important;
+  flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start; gap: 6px; }
+.widget-radio-box label input { flex: none; margin-top: 3px; }
+.widget-radio-box { height: auto !important; }
+.widget-html-content { white-space: normal; font-size: 16px; line-height: 1.45; }
+.sm-error { color: #a00000; font-weight: bold; }
+@media print { .widget-radio-box, .widget-html-content h2 ~ p { display: none; } }
+</style>"""
 SHORT_LABELS = {"self_care": "уход за собой", "mobility": "передвижение"}
 
 
@@ -180,7 +191,7 @@ class Calculator:
         self.controls: dict[str, object] = {}
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
         self.questions = w.VBox()
-        self.page = w.VBox([w.HTML(f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
+        self.page = w.VBox([w.HTML(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
                             self.category, self.questions, w.HTML("<hr>"), self.result],
                            layout=w.Layout(max_width="760px", width="100%"))
         self._rebuild()
