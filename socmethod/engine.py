@@ -157,14 +157,10 @@ def _row_status(criteria, profile):
     return (None if unknown else True), failed
 
 
-def _domain(ruleset: RuleSet, field: str) -> list:
-    return ruleset.field_domain(field)
-
-
 def _implicants(ruleset: RuleSet, test, profile: dict, unknown: list[str]) -> list[dict]:
     """The minimal sets of answers to the unknown fields under which `test` holds (prime implicants,
     found by enumerating the few unknown answers and dropping every answer that does not matter)."""
-    domains = [_domain(ruleset, f) for f in unknown]
+    domains = [ruleset.field_domain(f) for f in unknown]
     satisfying = []
     for combo in itertools.product(*domains):
         assignment = dict(zip(unknown, combo))
@@ -173,7 +169,7 @@ def _implicants(ruleset: RuleSet, test, profile: dict, unknown: list[str]) -> li
 
     def covers(partial: dict) -> bool:
         rest = [f for f in unknown if f not in partial]
-        for combo in itertools.product(*[_domain(ruleset, f) for f in rest]):
+        for combo in itertools.product(*[ruleset.field_domain(f) for f in rest]):
             if not test({**profile, **partial, **dict(zip(rest, combo))}):
                 return False
         return True

@@ -124,6 +124,8 @@ class RuleSet:
         spec = self.fields[name]
         if spec["kind"] == "bool":
             return [True, False]
+        if spec["kind"] == "scale":       # the tables speak of a scale's degree
+            return [0, 1, 2, 3]
         return list(spec.get("values", []))
 
 
@@ -136,7 +138,7 @@ def _where(file: str, row: int | None = None, column: str | None = None) -> str:
     return ", ".join(parts)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+def _read_csv(path: Path) -> tuple[list[dict[str, str]], list[str]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -260,9 +262,8 @@ def _load_decision_rows(table: Table, path: Path, ruleset_spec: dict) -> list[Ro
 
 
 def _column_domain(spec: dict, fields: dict) -> list:
-    if fields[spec["field"]]["kind"] == "scale":
-        return [0, 1, 2, 3]
-    return list(fields[spec["field"]]["values"])
+    kind = fields[spec["field"]]["kind"]
+    return [0, 1, 2, 3] if kind == "scale" else list(fields[spec["field"]]["values"])
 
 
 def _load_criteria_rows(table: Table, path: Path, ruleset_spec: dict) -> list[CriterionRow]:

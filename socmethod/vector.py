@@ -35,7 +35,7 @@ def criterion_vec(c: Criterion, arrays: dict, ruleset: RuleSet) -> np.ndarray:
     (index in the field's domain, -1 = unknown), bool fields as int8 (1 true, 0 false, -1 unknown)."""
     if c.kind == "in":
         field = c.fields[0]
-        domain = _domain(ruleset, field)
+        domain = ruleset.field_domain(field)
         lut = np.array([UNKNOWN] + [TRUE if v in c.values else FALSE for v in domain], dtype=np.int8)
         return lut[arrays[field].astype(np.int16) + 1]
     truths = [_truth_of(arrays, f) for f in c.fields]
@@ -56,12 +56,6 @@ def _truth_of(arrays: dict, field: str) -> np.ndarray:
 def _truth(bool_codes: np.ndarray) -> np.ndarray:
     lut = np.array([UNKNOWN, FALSE, TRUE], dtype=np.int8)    # index = code + 1
     return lut[bool_codes.astype(np.int16) + 1]
-
-
-def _domain(ruleset: RuleSet, field: str) -> list:
-    if ruleset.fields[field]["kind"] == "scale":
-        return [0, 1, 2, 3]
-    return ruleset.field_domain(field)
 
 
 def row_status_vec(crow: CompiledRow, arrays: dict, ruleset: RuleSet, n: int) -> np.ndarray:
