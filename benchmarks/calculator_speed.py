@@ -1,0 +1,169 @@
+"""Calculator speed in a real browser: time to an interactive page (cold and warm), answer -> result
+latency, and memory per open session. Starts its own Voila with the `make app` settings on a free
+loopback port; prints figures only.
+
+    .venv/bin/python benchmarks/calculator_speed.py [--loads 10] [--toggles 30] [--sessions 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, pool: int) -> subprocess.Popen:
+    voila = Path(sys.executable).parent / "voila"
+    cmd = [str(voila), str(ROOT / "notebooks" / "calculator.ipynb"), "--no-browser", "--Voila.ip=127.0.0.1",
+           f"--port={port}", "--preheat_kernel=True", f"--pool_size={pool}",
+           "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_interval=60",
+           "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--Voila.show_tracebacks=False"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("Voila did not start within 60 s")
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants (the server and its kernels)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in open(f"/proc/{p}/status"):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+    return total / 1024
+
+
+def time_to_interactive(browser, url: str) -> tuple[float, object]:
+    page = browser.new_page()
+    t0 = time.perf_counter()
+    page.goto(url, timeout=60_000)
+    page.wait_for_selector("text=Пожилой человек", timeout=60_000)
+    return time.perf_counter() - t0, page
+
+
+def answer_elderly(page) -> None:
+    page.get_by_text("Пожилой человек").click()
+    page.get_by_text("II группа", exact=True).click()
+    for el in page.get_by_text("Нужна частичная помощь или приспособления").all():
+        el.click()
+    for el in page.get_by_text("С помощью других или с ходунками, коляской").all():
+        el.click()
+    boxes = [g for g in page.locator(".widget-radio-box").all()
+             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
+    for box, answer in zip(boxes, ["Нет", "Да", "Нет", "Нет"]):
+        box.get_by_text(answer, exact=True).click()
+    page.get_by_text("Такого заключения нет").click()
+    page.wait_for_selector("text=Вам могут предложить", timeout=30_000)
+
+
+def answer_latencies(page, toggles: int) -> list[float]:
+    """Flip «живёт один» yes/no and time the round trip until the result text changes."""
+    lonely = [g for g in page.locator(".widget-radio-box").all()
+              if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()][1]
+    result = page.locator(".sm-disclaimer").locator("xpath=ancestor::div[contains(@class,'widget-html')][1]")
+    times = []
+    for i in range(toggles):
+        before = result.inner_html()
+        t0 = time.perf_counter()
+        lonely.get_by_text("Нет" if i % 2 == 0 else "Да", exact=True).click()
+        page.wait_for_function("([el, before]) => el.innerHTML !== before", arg=[result.element_handle(), before],
+                               timeout=10_000, polling="raf")
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--loads", type=int, default=10)
+    parser.add_argument("--toggles", type=int, default=30)
+    parser.add_argument("--sessions", type=int, default=5)
+    parser.add_argument("--pool", type=int, default=2)
+    args = parser.parse_args()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    t0 = time.perf_counter()
+    server = start_server(port, args.pool)
+    print(f"server up (HTTP 200) in {time.perf_counter() - t0:.1f} s; pool of {args.pool} pre-heated kernels")
+    try:
+        time.sleep(3)   # let the pool fill, as a server that has been up a while would have
+        base = tree_rss_mib(server.pid)
+        print(f"server + idle pool memory: {base:.0f} MiB")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            cold, page = time_to_interactive(browser, url)
+            page.close()
+            warm = []
+            for _ in range(args.loads):
+                time.sleep(1.2)   # the pool refills after fill_delay (1 s)
+                t, page = time_to_interactive(browser, url)
+                warm.append(t)
+                page.close()
+            print(f"time to interactive: first load {cold:.2f} s; warm median {statistics.median(warm):.2f} s, "
+                  f"p95 {pct(warm, 0.95):.2f} s over {len(warm)} loads")
+            t, page = time_to_interactive(browser, url)
+            answer_elderly(page)
+            lat = answer_latencies(page, args.toggles)
+            print(f"answer -> result: median {statistics.median(lat) * 1000:.0f} ms, p95 {pct(lat, 0.95) * 1000:.0f} ms "
+                  f"over {len(lat)} changes (click to changed DOM)")
+            page.close()
+            time.sleep(2)
+            before = tree_rss_mib(server.pid)
+            pages = []
+            for _ in range(args.sessions):
+                _, pg = time_to_interactive(browser, url)
+                pages.append(pg)
+            time.sleep(3)
+            after = tree_rss_mib(server.pid)
+            print(f"memory with {args.sessions} open sessions: {after:.0f} MiB "
+                  f"(+{(after - before) / args.sessions:.0f} MiB per session, pool refilled included)")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
