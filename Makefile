@@ -22,15 +22,10 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval -p no:cacheprovider
 
-# The public calculator. Loopback by default; kernels pre-heated, idle ones culled (a closed tab never
-# frees its kernel in Voila 0.5), ipc transport (the TCP one sometimes hangs at start), no tracebacks.
+# The public calculator on http://$(HOST):$(PORT) (loopback unless told otherwise). The Voila settings
+# and the rule-data check live in socmethod/serve.py.
 app: $(STAMP)
-	$(VENV)/bin/voila notebooks/calculator.ipynb --no-browser \
-	  --Voila.ip=$(HOST) --port=$(PORT) \
-	  --preheat_kernel=True --pool_size=2 \
-	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
-	  --KernelManager.transport=ipc --VoilaExecutor.timeout=30 \
-	  --Voila.show_tracebacks=False
+	$(PY) -m socmethod.serve --host $(HOST) --port $(PORT)
 
 bench: $(STAMP)
 	$(PY) benchmarks/batch_speed.py

@@ -11,12 +11,13 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from socmethod.serve import voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -31,12 +32,8 @@ def free_port() -> int:
 
 
 def start_server(port: int, pool: int) -> subprocess.Popen:
-    voila = Path(sys.executable).parent / "voila"
-    cmd = [str(voila), str(ROOT / "notebooks" / "calculator.ipynb"), "--no-browser", "--Voila.ip=127.0.0.1",
-           f"--port={port}", "--preheat_kernel=True", f"--pool_size={pool}",
-           "--MappingKernelManager.cull_idle_timeout=600", "--MappingKernelManager.cull_interval=60",
-           "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--Voila.show_tracebacks=False"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(voila_command(port=port, pool=pool), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=ROOT, env=voila_env())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

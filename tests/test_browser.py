@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from socmethod.serve import voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -36,11 +37,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
-    voila = Path(sys.executable).parent / "voila"
-    cmd = [str(voila), str(ROOT / "notebooks" / "calculator.ipynb"), "--no-browser", "--Voila.ip=127.0.0.1",
-           f"--port={port}", "--preheat_kernel=True", "--pool_size=1", "--KernelManager.transport=ipc",
-           "--VoilaExecutor.timeout=30", "--Voila.show_tracebacks=False"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(voila_command(port=port, pool=1), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=ROOT, env=voila_env())
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -73,6 +71,18 @@ def page(server):
         pg.wait_for_selector("text=Пожилой человек")
         yield pg
         browser.close()
+
+
+def test_page_asks_no_host_but_its_own(server):
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        pg = browser.new_page()
+        hosts = set()
+        pg.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+        pg.goto(server)
+        pg.wait_for_selector("text=Пожилой человек")
+        browser.close()
+    assert hosts == {server.split("/")[2]}
 
 
 def _answer_flags(pg, answers):

@@ -1,0 +1,66 @@
+"""Serving the public calculator: the one place that knows how Voila must be started.
+
+`python -m socmethod.serve [--host H] [--port P]` (what `make app` runs) checks the rule data first, so
+a corrupted rule file stops the server with a clear message instead of serving wrong answers, then
+starts Voila with the settings the public page needs (see ../shared/docs/jupyter-notes.md):
+pre-heated kernels; idle kernels culled (Voila 0.5 never frees the kernel of a closed tab); the ipc
+kernel transport (the TCP one sometimes hangs at start); a bounded execution time; no tracebacks; and
+our template, which asks no host but the page's own (the stock one loads FontAwesome from a CDN).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .errors import KitError
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "calculator.ipynb"
+TEMPLATES = ROOT / "share" / "jupyter"
+
+
+def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 2, cull_after: int = 600,
+                  notebook: Path = NOTEBOOK) -> list[str]:
+    voila = Path(sys.executable).parent / "voila"
+    return [str(voila), str(notebook), "--no-browser", "--template=socmethod",
+            f"--Voila.ip={host}", f"--port={port}",
+            "--preheat_kernel=True", f"--pool_size={pool}",
+            f"--MappingKernelManager.cull_idle_timeout={cull_after}", "--MappingKernelManager.cull_interval=60",
+            "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--Voila.show_tracebacks=False"]
+
+
+def voila_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
+    return env
+
+
+def check_rules() -> None:
+    """Load every rule file the calculator uses; any defect is raised as the kit's error."""
+    from .rules import load_ruleset
+    from .scales import scales
+    load_ruleset()
+    scales()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="socmethod.serve", description="Публичный калькулятор (Voila).")
+    parser.add_argument("--host", default="127.0.0.1", help="адрес (по умолчанию только этот компьютер)")
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--pool", type=int, default=2, help="число заранее запущенных ядер")
+    args = parser.parse_args(argv)
+    try:
+        check_rules()
+    except (KitError, ValueError, OSError) as err:
+        sys.stderr.write(f"Калькулятор не запущен: данные правил повреждены. {err}\n")
+        return 2
+    cmd = voila_command(args.host, args.port, args.pool)
+    sys.stderr.write(f"Калькулятор: http://{args.host}:{args.port}/\n")
+    os.execve(cmd[0], cmd, voila_env())
+    return 0  # pragma: no cover - execve does not return
+
+
+if __name__ == "__main__":
+    sys.exit(main())

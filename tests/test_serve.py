@@ -1,0 +1,33 @@
+"""Starting the calculator: corrupted rule data stops it with a clear message; loopback by default."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from socmethod.serve import voila_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_corrupted_rule_file_stops_the_server_before_it_serves(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    table = data / "rules" / "405-r" / "table_3_1.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("day_care_up_to_4h,2", "day_care_up_to_5h,2", 1),
+                     encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "socmethod.serve", "--port", "1"], capture_output=True, text=True,
+                          env={**os.environ, "SOCMETHOD_DATA": str(data)}, timeout=60)
+    assert proc.returncode == 2
+    assert "данные правил повреждены" in proc.stderr
+    assert "table_3_1.csv" in proc.stderr and "form" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_server_binds_to_loopback_unless_told_otherwise():
+    assert "--Voila.ip=127.0.0.1" in voila_command()
+    assert "--Voila.show_tracebacks=False" in voila_command()
+    assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in voila_command())
+    assert "--Voila.ip=0.0.0.0" in voila_command(host="0.0.0.0")
