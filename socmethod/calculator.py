@@ -77,8 +77,9 @@ def _ripso(numbers) -> str:
     return ", ".join(f"N {n}" for n in numbers) if numbers else "номер не указан"
 
 
-def result_html(result: dict) -> str:
-    """The result as an HTML fragment in plain Russian (no personal data: answers only)."""
+def result_html(result: dict, extra: str = "") -> str:
+    """The result as an HTML fragment in plain Russian (no personal data: answers only). `extra` is
+    placed after the programmes (the cost block)."""
     ruleset = bundled_ruleset()
     forms = ruleset.forms
     t = texts()
@@ -117,6 +118,8 @@ def result_html(result: dict) -> str:
         items = "".join(f'<li>{_e(forms[m["form"]].capitalize())} ({_ripso(m["ripso"])}): '
                         f'{_e(m["label"].lower())} — {_e(_needs(m))}</li>' for m in misses[:6])
         parts.append(f'<h3>Что изменило бы результат</h3><ul class="sm-misses">{items}</ul>')
+    if extra:
+        parts.append(extra)
     early = result.get("early_help")
     if early:
         verdict = {"needed": "нужна ранняя помощь", "not_needed": "по указанным критериям ранняя помощь не требуется",
@@ -191,8 +194,9 @@ class Calculator:
         self.controls: dict[str, object] = {}
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
         self.questions = w.VBox()
+        self.cost_box = self._cost_controls()
         self.page = w.VBox([w.HTML(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
-                            self.category, self.questions, w.HTML("<hr>"), self.result],
+                            self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
                            layout=w.Layout(max_width="760px", width="100%"))
         self._rebuild()
         self.update()
@@ -205,6 +209,48 @@ class Calculator:
         radio.observe(lambda change, key=key: self.set_answer(key, change["new"]), names="value")
         self.controls[key] = radio
         return w.VBox([label, radio])
+
+    def _cost_controls(self):
+        """Income, family size and a free category: checked where they are typed, the error beside them."""
+        from .cost import parameters
+        w = self.w
+        c = texts()["cost"]
+        self.income = w.Text(placeholder="например, 32000", layout=w.Layout(width="14em"))
+        self.members = w.Text(value="1", layout=w.Layout(width="6em"))
+        categories = [(c["no_category"], None)] + [(v["label"], k) for k, v in parameters()["free_categories"].items()]
+        self.free_category = w.Dropdown(options=categories, value=None, layout=w.Layout(width="auto", max_width="100%"))
+        self.income_error = w.HTML()
+        self.members_error = w.HTML()
+        for control in (self.income, self.members, self.free_category):
+            control.observe(lambda change: self.update(), names="value")
+        label = lambda text, hint="": w.HTML(f"<b>{_e(text)}</b>" + (f"<br><small>{_e(hint)}</small>" if hint else ""))  # noqa: E731
+        return w.VBox([w.HTML(f"<h3>{_e(c['heading'])}</h3>"),
+                       label(c["family_income"], c["family_income_hint"]), self.income, self.income_error,
+                       label(c["members"]), self.members, self.members_error,
+                       label(c["free_category"]), self.free_category])
+
+    def cost_html(self, result: dict) -> str:
+        """The cost block for the recommended forms, or the reason it cannot be shown."""
+        from .cost import estimate, group_for, per_capita_income
+        self.income_error.value = self.members_error.value = ""
+        forms = list(dict.fromkeys(r["form"] for r in result.get("recommendations", []) + result.get("depends_on", [])))
+        if not forms:
+            return ""
+        c = texts()["cost"]
+        if not self.income.value.strip() and self.free_category.value is None:
+            return f"<h3>{_e(c['heading'])}</h3><p>{_e(c['skip'])}</p>"
+        try:
+            income = per_capita_income(self.income.value or "0", self.members.value)
+            est = estimate(income, group_for(result["category"]), forms, date.today().year, self.free_category.value)
+        except KitError as err:
+            target = self.members_error if err.field == "members" else self.income_error
+            target.value = f'<span class="sm-error" role="alert">{_e(err.message)} {_e(err.fix)}</span>'
+            return ""
+        rows = "".join(f'<li>{_e(f["label"].capitalize())}: '
+                       + ("бесплатно" if f["free"] else f'не более {f["upper_fee"]:,} ₽ в месяц'.replace(",", " "))
+                       + f'<br><small>{_e(f["rule"])}</small></li>' for f in est["forms"].values())
+        return (f'<h3>{_e(c["heading"])}</h3><p>{_e(est["reason"])}</p><ul class="sm-cost">{rows}</ul>'
+                f'<p><small>{_e(est["is_estimate"])}</small></p>')
 
     def set_answer(self, key: str, value) -> None:
         if key == "category" and value != self.answers.get("category"):
@@ -255,5 +301,6 @@ class Calculator:
         try:
             result = assess(case_from_answers(self.answers))
         except KitError as err:
-            result = {"error": err.to_dict()}
-        self.result.value = result_html(result)
+            self.result.value = result_html({"error": err.to_dict()})
+            return
+        self.result.value = result_html(result, extra=self.cost_html(result))

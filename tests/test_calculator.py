@@ -65,3 +65,33 @@ def test_no_recommendation_message():
                         "rule_set": {"name": "405-р", "effective_date": "2019-07-01", "hash": "x"},
                         "self_care": None, "mobility": None})
     assert "методика не называет формы обслуживания" in html
+
+
+def test_cost_block_free_below_the_limit_and_capped_above():
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    calc.income.value = "20000"
+    assert "Сколько это может стоить" in calc.result.value and "бесплатно" in calc.result.value
+    calc.income.value = "30000"
+    # 2026 pensioners' limit 1.5 x 17 754 = 26 631 (later years fall back to 2026's figures);
+    # home: 50 % of (30 000 - 26 631) = 1 684.50 -> 1 685; residential temporary: 75 % of 30 000 = 22 500.
+    assert "не более 1 685 ₽ в месяц" in calc.result.value
+    assert "не более 22 500 ₽ в месяц" in calc.result.value
+
+
+@pytest.mark.parametrize("bad", ["-5", "abc", "nan"])
+def test_bad_income_is_refused_next_to_its_field(bad):
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    calc.income.value = bad
+    assert "sm-error" in calc.income_error.value
+    assert "Сколько это может стоить" not in calc.result.value
+    calc.income.value = "25000"
+    assert calc.income_error.value == ""
+
+
+def test_free_category_makes_every_form_free():
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    calc.free_category.value = "blockade_badge"
+    assert "не более" not in calc.result.value and "бесплатно" in calc.result.value
