@@ -26,6 +26,10 @@ PAGE_STYLE = """<style>
   flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start; gap: 6px; }
 .widget-radio-box label input { flex: none; margin-top: 3px; }
 .widget-radio-box { height: auto !important; }
+.widget-checkbox { height: auto !important; }
+.widget-checkbox label { white-space: normal !important; height: auto !important; font-size: 16px;
+  display: flex !important; align-items: flex-start; gap: 6px; }
+.sm-urgent { border-left: 5px solid #b00020; padding: 4px 12px; background: #fff4f4; }
 .widget-html-content { white-space: normal; font-size: 16px; line-height: 1.45; }
 .sm-error { color: #a00000; font-weight: bold; }
 @media print { .widget-radio-box, .widget-html-content h2 ~ p { display: none; } }
@@ -192,11 +196,12 @@ class Calculator:
         self.answers: dict = {}
         self.result = w.HTML(layout=w.Layout(width="100%"))
         self.controls: dict[str, object] = {}
+        self.urgent_box = self._urgent_controls()
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
         self.questions = w.VBox()
         self.cost_box = self._cost_controls()
         self.page = w.VBox([w.HTML(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
-                            self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
+                            self.urgent_box, self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
                            layout=w.Layout(max_width="760px", width="100%"))
         self._rebuild()
         self.update()
@@ -209,6 +214,32 @@ class Calculator:
         radio.observe(lambda change, key=key: self.set_answer(key, change["new"]), names="value")
         self.controls[key] = radio
         return w.VBox([label, radio])
+
+    def _urgent_controls(self):
+        """Situations that call for urgent services today; any of them puts the urgent help first."""
+        from .urgent import triggers
+        w = self.w
+        self.urgent_checks = {}
+        for trigger in triggers():
+            box = w.Checkbox(value=False, description=trigger["label"], indent=False,
+                             layout=w.Layout(width="auto"))
+            box.observe(lambda change: self.update(), names="value")
+            self.urgent_checks[trigger["id"]] = box
+        return w.VBox([w.HTML(f"<b>{_e(texts()['urgent']['question'])}</b>")] + list(self.urgent_checks.values()))
+
+    def urgent_html(self) -> str:
+        from .urgent import referral, services_for_triggers
+        chosen = [k for k, box in self.urgent_checks.items() if box.value]
+        if not chosen:
+            return ""
+        u = texts()["urgent"]
+        services = services_for_triggers(chosen)
+        items = "".join(f'<li><b>{_e(s["public"])}</b><br><small>{_e(s["title"])} (срочная услуга N {s["number"]})</small></li>'
+                        for s in services)
+        summary = referral([], [s["id"] for s in services], triggers=chosen) if services else None
+        date_text = f' Направление — {summary["date_ru"]}.' if summary else ""
+        return (f'<div class="sm-urgent" role="alert"><h3>{_e(u["heading"])}</h3>'
+                f'<ul>{items}</ul><p>{_e(u["text"])}{_e(date_text)}</p></div>')
 
     def _cost_controls(self):
         """Income, family size and a free category: checked where they are typed, the error beside them."""
@@ -290,17 +321,18 @@ class Calculator:
                 and k.split(".")[0] in relevant_questions(self.answers.get("category"))]
 
     def update(self) -> None:
+        urgent = self.urgent_html()     # urgent help is shown first, whatever else is answered
         if not self.answers.get("category"):
-            self.result.value = "<p>Ответьте на вопросы — результат появится здесь.</p>"
+            self.result.value = urgent + "<p>Ответьте на вопросы — результат появится здесь.</p>"
             return
         missing = self.missing()
         if missing:
-            self.result.value = (f'<p class="sm-pending">Осталось ответить на вопросов: {len(missing)}. '
-                                 'Если ответ неизвестен, выберите «Не знаю».</p>')
+            self.result.value = urgent + (f'<p class="sm-pending">Осталось ответить на вопросов: {len(missing)}. '
+                                          'Если ответ неизвестен, выберите «Не знаю».</p>')
             return
         try:
             result = assess(case_from_answers(self.answers))
         except KitError as err:
-            self.result.value = result_html({"error": err.to_dict()})
+            self.result.value = urgent + result_html({"error": err.to_dict()})
             return
-        self.result.value = result_html(result, extra=self.cost_html(result))
+        self.result.value = urgent + result_html(result, extra=self.cost_html(result))

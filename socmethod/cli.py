@@ -1,4 +1,4 @@
-"""The `socmethod` command: assess, batch, readings, deadlines, contraindications.
+"""The `socmethod` command: assess, batch, readings, deadlines, urgent, contraindications.
 
 Every command prints JSON (Russian text unescaped). A refused input gives {"error": {code, field,
 message}} and a non-zero exit status; never a traceback.
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("readings", help="варианты прочтения неясных мест методики")
     p.add_argument("--rules", help=rules_help)
     sub.add_parser("deadlines", help="сроки процедуры в рабочих днях", add_help=False)
+    sub.add_parser("urgent", help="срочные социальные услуги: направление в день обращения", add_help=False)
     sub.add_parser("contraindications", help="проверить коды МКБ-10 по перечню противопоказаний 216н", add_help=False)
     return parser
 
@@ -72,6 +73,9 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "deadlines":
         from .deadlines import deadlines_cli
         return deadlines_cli(argv[1:])
+    if argv and argv[0] == "urgent":
+        from .urgent import urgent_cli
+        return urgent_cli(argv[1:])
     if argv and argv[0] == "contraindications":
         from .contraindications import contraindications_cli
         return contraindications_cli(argv[1:])

@@ -95,3 +95,15 @@ def test_free_category_makes_every_form_free():
     _click_through(calc, ELDERLY_ANSWERS)
     calc.free_category.value = "blockade_badge"
     assert "не более" not in calc.result.value and "бесплатно" in calc.result.value
+
+
+def test_urgent_situation_puts_same_day_help_first():
+    calc = Calculator()
+    calc.urgent_checks["no_food"].value = True
+    page = calc.result.value
+    assert page.startswith('<div class="sm-urgent"')
+    assert "Срочная помощь — в день обращения" in page and "горячее питание" in page
+    _click_through(calc, ELDERLY_ANSWERS)
+    assert calc.result.value.index("sm-urgent") < calc.result.value.index("Вам могут предложить")
+    calc.urgent_checks["no_food"].value = False
+    assert "sm-urgent" not in calc.result.value
