@@ -336,34 +336,40 @@ def vector_results(frame: pd.DataFrame, ruleset: RuleSet, readings: dict):
     return fast, text
 
 
+def register_records(frame: pd.DataFrame, raw_rows, ruleset: RuleSet, readings: dict) -> tuple[np.ndarray, int]:
+    """The CSV record (after its index) of every non-blank row of a register read by `read_frame`, and
+    the number of refused rows. Rows the vectorised checks do not accept are assessed one by one."""
+    fast, text = vector_results(frame, ruleset, readings)
+    keep = np.ones(len(frame), dtype=bool)
+    slow = np.flatnonzero(~fast)
+    errors = 0
+    if slow.size:
+        rows = raw_rows()
+        header = list(frame.columns)
+        for i in slow.tolist():
+            cells = rows[i]
+            if not any(c.strip() for c in cells):
+                keep[i] = False                 # blank rows are skipped, as the exact path does
+                continue
+            result = assess_or_error(case_from_csv_row(dict(zip(header, cells)), ruleset), readings, ruleset)
+            errors += "error" in result
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="").writerow(csv_record(0, result)[1:])
+            text[i] = buf.getvalue()
+    return text[keep], errors
+
+
 def batch_csv_to_csv(in_path: str, out_path: str, ruleset: RuleSet, readings: dict) -> dict:
     try:
         frame, raw_rows = read_frame(in_path, ruleset)
-        fast, text = vector_results(frame, ruleset, readings)
-        keep = np.ones(len(frame), dtype=bool)
-        slow = np.flatnonzero(~fast)
-        errors = 0
-        if slow.size:
-            rows = raw_rows()
-            header = list(frame.columns)
-            for i in slow.tolist():
-                cells = rows[i]
-                if not any(c.strip() for c in cells):
-                    keep[i] = False                 # blank rows are skipped, as the exact path does
-                    continue
-                result = assess_or_error(case_from_csv_row(dict(zip(header, cells)), ruleset), readings, ruleset)
-                errors += "error" in result
-                buf = io.StringIO()
-                csv.writer(buf, lineterminator="").writerow(csv_record(0, result)[1:])
-                text[i] = buf.getvalue()
+        text, errors = register_records(frame, raw_rows, ruleset, readings)
     except IrregularFile:
         # Ragged or otherwise irregular files: the exact path reads them row by row and reports each.
         from .batch import run_batch
         return run_batch(in_path, out_path, readings, ruleset, vectorised=False)
-    text = text[keep]
     with open(out_path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(CSV_COLUMNS) + "\n")
         fh.write("\n".join(f"{i},{t}" for i, t in enumerate(text.tolist())))
         if len(text):
             fh.write("\n")
-    return {"cases": int(keep.sum()), "errors": errors}
+    return {"cases": len(text), "errors": errors}

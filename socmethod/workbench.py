@@ -375,47 +375,46 @@ def _transitions(before, after) -> list[dict]:
 
 def register_impact(path: str, baseline: RuleSet, proposal: RuleSet, baseline_readings: dict | None = None,
                     proposal_readings: dict | None = None) -> dict:
-    """The cases of a register (CSV or JSON Lines in the case format) whose outcome changes."""
+    """The cases of a register (CSV or JSON Lines in the case format) whose outcome changes.
+    A CSV register is read once and evaluated twice by the vectorised path."""
     from .batch import CSV_COLUMNS, csv_record
     from .casefiles import iter_cases
+    from .engine import assess_or_error
+    from .vector import IrregularFile, read_frame, register_records
     b_read = baseline.resolve_readings(baseline_readings)
     p_read = proposal.resolve_readings(proposal_readings)
-    outcome = CSV_COLUMNS.index("forms"), CSV_COLUMNS.index("rules")
+    before = after = None
     if Path(path).suffix.lower() == ".csv":
-        before, after = _register_lines(path, baseline, b_read), _register_lines(path, proposal, p_read)
-    else:
-        from .engine import assess_or_error
+        try:
+            frame, raw_rows = read_frame(path, baseline)
+            before = register_records(frame, raw_rows, baseline, b_read)[0]
+            after = register_records(frame, raw_rows, proposal, p_read)[0]
+        except IrregularFile:
+            before = None
+    if before is None:
         cases = [c for _, c in iter_cases(path, baseline)]
-        before = [csv_record(i, {"error": c.to_dict()} if isinstance(c, KitError) else assess_or_error(c, b_read, baseline))
-                  for i, c in enumerate(cases)]
-        after = [csv_record(i, {"error": c.to_dict()} if isinstance(c, KitError) else assess_or_error(c, p_read, proposal))
-                 for i, c in enumerate(cases)]
-    changed, b_lab, a_lab = [], [], []
-    for b, a in zip(before, after):
-        if b[outcome[0]:outcome[1] + 1] != a[outcome[0]:outcome[1] + 1]:
-            changed.append({"index": int(b[0]), "before_forms": b[outcome[0]], "before_ripso": b[outcome[0] + 1],
-                            "before_rules": b[outcome[1]], "after_forms": a[outcome[0]],
-                            "after_ripso": a[outcome[0] + 1], "after_rules": a[outcome[1]],
-                            "rules_responsible": "|".join(sorted((set(b[outcome[1]].split("|")) ^ set(a[outcome[1]].split("|"))) - {""}))})
-            b_lab.append(_label(b, outcome))
-            a_lab.append(_label(a, outcome))
+
+        def records(ruleset, readings):
+            return np.array([",".join(csv_record(0, {"error": c.to_dict()} if isinstance(c, KitError)
+                                                 else assess_or_error(c, readings, ruleset))[1:]) for c in cases],
+                            dtype=object)
+        before, after = records(baseline, b_read), records(proposal, p_read)
+    # Compare the outcome columns only (forms, ripso, rules); points and degrees do not depend on rules.
+    first = CSV_COLUMNS.index("forms") - 1
+    cut = lambda texts: np.array([",".join(t.split(",")[first:first + 3]) for t in texts.tolist()], dtype=object)  # noqa: E731
+    b_out, a_out = cut(before), cut(after)
+    changed_idx = np.flatnonzero(b_out != a_out)
+    changed = []
+    for i in changed_idx.tolist():
+        bf, br, bru = b_out[i].split(",")
+        af, ar, aru = a_out[i].split(",")
+        changed.append({"index": i, "before_forms": bf, "before_ripso": br, "before_rules": bru,
+                        "after_forms": af, "after_ripso": ar, "after_rules": aru,
+                        "rules_responsible": "|".join(sorted((set(bru.split("|")) ^ set(aru.split("|"))) - {""}))})
+    label = lambda f, r: f"{f} ({r})" if f else ""  # noqa: E731
     return {"cases": len(before), "changed": len(changed), "changed_cases": changed,
-            "transitions": _transitions(np.array(b_lab, dtype=object), np.array(a_lab, dtype=object))}
-
-
-def _label(record: list[str], outcome) -> str:
-    forms = record[outcome[0]].split("|") if record[outcome[0]] else []
-    ripso = record[outcome[0] + 1]
-    return f"{'|'.join(forms)} ({ripso})" if forms else ""
-
-
-def _register_lines(path: str, ruleset: RuleSet, readings: dict) -> list[list[str]]:
-    from .batch import run_batch
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.csv"
-        run_batch(path, str(out), readings, ruleset)
-        with open(out, newline="", encoding="utf-8") as fh:
-            return list(csv.reader(fh))[1:]
+            "transitions": _transitions(np.array([label(c["before_forms"], c["before_ripso"]) for c in changed], dtype=object),
+                                        np.array([label(c["after_forms"], c["after_ripso"]) for c in changed], dtype=object))}
 
 
 def case_bank_impact(baseline: RuleSet, proposal: RuleSet, baseline_readings: dict | None = None,
