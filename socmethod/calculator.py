@@ -136,6 +136,34 @@ def result_html(result: dict, extra: str = "") -> str:
     return "\n".join(parts)
 
 
+def documents_html(case: dict, result: dict) -> str:
+    """What to bring, for the forms this case may be offered, in the citizen's words (405-р, section 3,
+    Appendix 2 to the Conclusion)."""
+    from .documents import documents_for
+    forms = list(dict.fromkeys(r["form"] for r in result.get("recommendations", []) + result.get("depends_on", [])))
+    try:
+        docs = documents_for(case, forms)
+    except KitError:
+        return ""
+    item = lambda d: f'<li>{_e(d["public"])} <small>({_e(d["source"])})</small></li>'  # noqa: E731
+    parts = ['<h3>Какие документы взять</h3><ul class="sm-docs">' + "".join(item(d) for d in docs["always"]) + "</ul>"]
+    for block in docs["for_forms"]:
+        items = [d for section in block["sections"] for d in section["items"]]
+        if items:
+            parts.append(f'<p><b>Для формы «{_e(block["form_title"])}»:</b></p><ul>' + "".join(item(d) for d in items) + "</ul>")
+    for block in docs["for_category"]:
+        items = block.get("items", [])
+        if items:
+            parts.append(f'<p><b>{_e(block.get("title", ""))}:</b></p><ul>' + "".join(item(d) for d in items) + "</ul>")
+    for title, group in (("Чтобы подтвердить обстоятельства", docs["to_confirm"]),
+                         ("Если подтвердится (вы ответили «не знаю»)", docs["possible"])):
+        if group:
+            parts.append(f"<p><b>{title}:</b></p><ul>" + "".join(
+                f'<li>{_e(c["public"])} — {_e(c["rule_text"])}:<ul>' + "".join(item(d) for d in c["documents"]) + "</ul></li>"
+                for c in group) + "</ul>")
+    return "\n".join(parts)
+
+
 def _why(rec: dict) -> str:
     shown = []
     for c in rec["criteria"]:
@@ -335,4 +363,5 @@ class Calculator:
         except KitError as err:
             self.result.value = urgent + result_html({"error": err.to_dict()})
             return
-        self.result.value = urgent + result_html(result, extra=self.cost_html(result))
+        case = case_from_answers(self.answers)
+        self.result.value = urgent + result_html(result, extra=self.cost_html(result) + documents_html(case, result))

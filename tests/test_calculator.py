@@ -107,3 +107,12 @@ def test_urgent_situation_puts_same_day_help_first():
     assert calc.result.value.index("sm-urgent") < calc.result.value.index("Вам могут предложить")
     calc.urgent_checks["no_food"].value = False
     assert "sm-urgent" not in calc.result.value
+
+
+def test_documents_to_bring_follow_the_forms():
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    page = calc.result.value
+    assert "Какие документы взять" in page
+    # Home care needs the family composition (405-р п. 3.1, line 215); residential care the 216н conclusion.
+    assert "составе семьи" in page and "216н" in page
