@@ -164,6 +164,34 @@ def documents_html(case: dict, result: dict) -> str:
     return "\n".join(parts)
 
 
+SUMMARY_STYLE = """body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:12pt;line-height:1.35;max-width:48em;margin:1.5em auto;color:#000}
+h1{font-size:16pt}h3{font-size:13pt;margin:.8em 0 .3em}small{font-size:9.5pt}ul{margin:.2em 0 .5em 1.2em;padding:0}
+.sm-urgent{border-left:4px solid #b00020;padding-left:8px}
+@page{size:A4;margin:15mm}
+@media print{body{margin:0;font-size:10.5pt}a{color:#000;text-decoration:none}.no-print{display:none}}"""
+
+
+def summary_document(answers_text: list[str], body_html: str) -> str:
+    """A standalone one-page HTML summary to print or save as PDF: the answers in words and the result.
+    No name, date of birth or document number is asked for, so none can appear."""
+    answers = "".join(f"<li>{_e(a)}</li>" for a in answers_text)
+    return ("<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>Итог расчёта — социальные услуги</title>"
+            f"<style>{SUMMARY_STYLE}</style></head><body>"
+            f"<h1>{_e(texts()['title'])}</h1>"
+            "<p class='no-print'><button onclick='window.print()'>Печать или сохранить в PDF</button></p>"
+            f"<h3>Ответы</h3><ul>{answers}</ul>{body_html}</body></html>")
+
+
+def summary_link(document: str) -> str:
+    """A download link carrying the summary itself (a data: URL): works the same on the Voila server and
+    in the static edition, and leaves nothing on any server."""
+    import base64
+    payload = base64.b64encode(document.encode("utf-8")).decode("ascii")
+    return (f'<p class="sm-print"><a download="itog-socialnye-uslugi.html" target="_blank" '
+            f'href="data:text/html;charset=utf-8;base64,{payload}">Сохранить итог для печати (одна страница, без '
+            'персональных данных)</a></p>')
+
+
 def _why(rec: dict) -> str:
     shown = []
     for c in rec["criteria"]:
@@ -239,6 +267,7 @@ class Calculator:
         label = w.HTML(f"<b>{_e(question)}</b>" + (f"<br><small>{_e(hint)}</small>" if hint else ""))
         radio = w.RadioButtons(options=[(text, value) for value, text in options], value=None,
                                layout=w.Layout(width="auto"))
+        radio.question = question
         radio.observe(lambda change, key=key: self.set_answer(key, change["new"]), names="value")
         self.controls[key] = radio
         return w.VBox([label, radio])
@@ -343,6 +372,17 @@ class Calculator:
                 boxes.append(self._radio(key, spec["question"], spec["options"], spec.get("hint", "")))
         self.questions.children = boxes
 
+    def answers_text(self) -> list[str]:
+        """The answers as the visitor saw them (question: answer), for the printed summary."""
+        lines = []
+        for key, control in self.controls.items():
+            if control.value is None or key.split(".")[0] not in ["category"] + relevant_questions(self.answers.get("category")):
+                continue
+            label = dict((v, t) for t, v in control.options).get(control.value, control.value)
+            question = control.question if hasattr(control, "question") else key
+            lines.append(f"{question}: {label}")
+        return lines
+
     def missing(self) -> list[str]:
         """Questions not answered yet (flags default to nothing: "не знаю" must be chosen, not assumed)."""
         return [k for k, c in self.controls.items() if k != "category" and c.value is None
@@ -364,4 +404,5 @@ class Calculator:
             self.result.value = urgent + result_html({"error": err.to_dict()})
             return
         case = case_from_answers(self.answers)
-        self.result.value = urgent + result_html(result, extra=self.cost_html(result) + documents_html(case, result))
+        body = urgent + result_html(result, extra=self.cost_html(result) + documents_html(case, result))
+        self.result.value = body + summary_link(summary_document(self.answers_text(), body))

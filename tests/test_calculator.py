@@ -116,3 +116,17 @@ def test_documents_to_bring_follow_the_forms():
     assert "Какие документы взять" in page
     # Home care needs the family composition (405-р п. 3.1, line 215); residential care the 216н conclusion.
     assert "составе семьи" in page and "216н" in page
+
+
+def test_print_summary_carries_answers_and_result_and_no_personal_fields():
+    import base64
+    import re
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    m = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', calc.result.value)
+    assert m, "the result offers a printable summary"
+    doc = base64.b64decode(m.group(1)).decode("utf-8")
+    assert "@media print" in doc and "size:A4" in doc
+    assert "Вам могут предложить" in doc and "N 1" in doc
+    assert "Группа инвалидности: II группа" in doc
+    assert not re.search(r"Фамилия|паспорт серии|СНИЛС", doc)
