@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("deadlines", help="сроки процедуры в рабочих днях", add_help=False)
     sub.add_parser("gaps", help="пробелы, перекрытия, недостижимые и поглощённые строки таблиц", add_help=False)
     sub.add_parser("diff", help="кого затронет изменение правил или прочтения", add_help=False)
+    sub.add_parser("print", help="печатные формы: заключение, заявление, заключение поставщика (HTML/PDF)", add_help=False)
     sub.add_parser("urgent", help="срочные социальные услуги: направление в день обращения", add_help=False)
     sub.add_parser("contraindications", help="проверить коды МКБ-10 по перечню противопоказаний 216н", add_help=False)
     return parser
@@ -78,6 +79,9 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] in ("gaps", "diff"):
         from . import workbench
         return (workbench.gaps_cli if argv[0] == "gaps" else workbench.diff_cli)(argv[1:])
+    if argv and argv[0] == "print":
+        from .printing import print_cli
+        return print_cli(argv[1:])
     if argv and argv[0] == "urgent":
         from .urgent import urgent_cli
         return urgent_cli(argv[1:])
