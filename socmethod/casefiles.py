@@ -13,6 +13,7 @@ from typing import Iterator
 from .errors import KitError
 
 ENCODINGS = ("utf-8-sig", "cp1251")
+MAX_CASE_BYTES = 1 << 20   # one case is a few kilobytes; more is a mistake (or an attack) worth naming
 
 
 def decode(data: bytes, where: str) -> str:
@@ -123,11 +124,16 @@ def read_single_case(path: str, data: bytes | None = None, ruleset=None):
     where = "stdin" if path == "-" else Path(path).name
     if data is None:
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_CASE_BYTES:   # checked before reading, so a huge file is never loaded
+                raise KitError("file_too_large", where=where, value=f"{size // 1024} КиБ", allowed="предел 1 МиБ")
             data = Path(path).read_bytes()
         except FileNotFoundError:
             raise KitError("file_not_found", value=path) from None
         except OSError as exc:
             raise KitError("malformed_file", where=where, value=exc.strerror, allowed="JSON, YAML или CSV") from None
+    if len(data) > MAX_CASE_BYTES:
+        raise KitError("file_too_large", where=where, value=f"{len(data) // 1024} КиБ", allowed="предел 1 МиБ")
     text = decode(data, where)
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":

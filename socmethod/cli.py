@@ -102,7 +102,8 @@ def _dispatch(argv: list[str]) -> int:
     if args.command == "assess":
         from .casefiles import read_single_case
         from .engine import assess
-        data = sys.stdin.buffer.read() if args.case == "-" else None
+        from .casefiles import MAX_CASE_BYTES
+        data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1) if args.case == "-" else None
         try:
             result = assess(read_single_case(args.case, data, ruleset), readings, ruleset)
         except KitError as err:
