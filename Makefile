@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 
-.PHONY: app test venv bench clean
+.PHONY: app test venv bench workbench clean
 
 venv: $(STAMP)
 
@@ -27,8 +27,14 @@ test: $(STAMP)
 app: $(STAMP)
 	$(PY) -m socmethod.serve --host $(HOST) --port $(PORT)
 
+# The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
+workbench: $(STAMP)
+	$(PY) -m socmethod.serve --notebook workbench --host $(HOST) --port 8867 --pool 1
+
 bench: $(STAMP)
 	$(PY) benchmarks/batch_speed.py
+	$(PY) benchmarks/workbench_speed.py
+	$(PY) benchmarks/calculator_speed.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -50,13 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="адрес (по умолчанию только этот компьютер)")
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--pool", type=int, default=2, help="число заранее запущенных ядер")
+    parser.add_argument("--notebook", default="calculator", choices=["calculator", "workbench"],
+                        help="какую страницу открыть: калькулятор или рабочее место методиста")
     args = parser.parse_args(argv)
     try:
         check_rules()
     except (KitError, ValueError, OSError) as err:
         sys.stderr.write(f"Калькулятор не запущен: данные правил повреждены. {err}\n")
         return 2
-    cmd = voila_command(args.host, args.port, args.pool)
+    cmd = voila_command(args.host, args.port, args.pool, notebook=ROOT / "notebooks" / f"{args.notebook}.ipynb")
     sys.stderr.write(f"Калькулятор: http://{args.host}:{args.port}/\n")
     os.execve(cmd[0], cmd, voila_env())
     return 0  # pragma: no cover - execve does not return
