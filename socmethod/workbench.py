@@ -505,11 +505,15 @@ def report_html(report: dict) -> str:
 
 
 def _transitions_table(transitions: list[dict]) -> str:
+    """The transition table with a bar per row (a chart that needs no plotting library and prints)."""
     if not transitions:
         return "<p>Изменений нет.</p>"
-    return ("<table><tr><th>Было</th><th>Стало</th><th>Сколько</th></tr>" + "".join(
-        f"<tr><td>{_e(t['from'])}</td><td>{_e(t['to'])}</td><td>{t['count']}</td></tr>" for t in transitions[:100])
-        + "</table>")
+    top = max(t["count"] for t in transitions)
+    bar = lambda c: (f"<div style='background:#4a7ab5;height:10px;width:{max(2, round(200 * c / top))}px' "  # noqa: E731
+                     f"title='{c}'></div>")
+    return ("<table><tr><th>Было</th><th>Стало</th><th>Сколько</th><th></th></tr>" + "".join(
+        f"<tr><td>{_e(t['from'])}</td><td>{_e(t['to'])}</td><td>{t['count']}</td><td>{bar(t['count'])}</td></tr>"
+        for t in transitions[:100]) + "</table>")
 
 
 def gaps_cli(argv: list[str]) -> int:
