@@ -8,7 +8,9 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 
-.PHONY: app test venv bench workbench clean
+SITE_PORT ?= 8000
+
+.PHONY: app test venv bench workbench site serve-site clean
 
 venv: $(STAMP)
 
@@ -16,7 +18,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,site]'
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -28,8 +30,26 @@ app: $(STAMP)
 	$(PY) -m socmethod.serve --host $(HOST) --port $(PORT)
 
 # The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
-workbench: $(STAMP)
+work# The static edition: Voici (Python in the browser on Pyodide); everything it loads is in _site/,
+# so any static web server or CDN can serve it to any number of visitors, with no kernel on the server.
+site: $(STAMP)
+	$(PY) tools/build_site.py --out _site
+
+# Any static server will do; this one is for trying it locally.
+serve-site: site
+	$(PY) -m http.server $(SITE_PORT) --bind $(HOST) --directory _site
+
+bench: $(STAMP)
 	$(PY) -m socmethod.serve --notebook workbench --host $(HOST) --port 8867 --pool 1
+
+# The static edition: Voici (Python in the browser on Pyodide); everything it loads is in _site/,
+# so any static web server or CDN can serve it to any number of visitors, with no kernel on the server.
+site: $(STAMP)
+	$(PY) tools/build_site.py --out _site
+
+# Any static server will do; this one is for trying it locally.
+serve-site: site
+	$(PY) -m http.server $(SITE_PORT) --bind $(HOST) --directory _site
 
 bench: $(STAMP)
 	$(PY) benchmarks/batch_speed.py
@@ -37,4 +57,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/calculator_speed.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist _site *.egg-info .pytest_cache

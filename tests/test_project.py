@@ -14,7 +14,8 @@ def _name(requirement: str) -> str:
 
 def test_environment_yml_lists_the_pyproject_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    extras = project["optional-dependencies"]
+    wanted = {_name(r) for r in project["dependencies"] + extras["dev"] + extras["site"]}
     conda = set()
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
         m = re.match(r"\s+-\s+([A-Za-z0-9_.\-]+)", line)

@@ -1,0 +1,126 @@
+"""The static edition (`make site`): built by tools/build_site.py, served by a plain static server, run by
+Debian's Chromium with Python in the browser (Voici, Pyodide). Nothing may be asked of any host but the
+local server: the browser resolves no other name, and every request is recorded and checked.
+
+The build takes a few seconds once its cache (build/site-cache/) is filled; the very first build installs
+the build tools and downloads the wheels (PyPI) and Pyodide (npm registry). Skips with a message when
+/usr/bin/chromium is missing, except under CI=true.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "artifacts"
+BUILD_TIMEOUT = 900      # the first build downloads; later ones take seconds
+LOAD_TIMEOUT_MS = 180_000  # Pyodide start, wheels, the notebook: ~10-30 s on two cores, more under load
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} is missing under CI=true: .ci/run must install chromium")
+    pytest.skip(f"static-site browser test skipped: {CHROMIUM} not found (apt-get install chromium)",
+                allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("static") / "site"
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(out), "--quiet"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    print(f"\nstatic site built in {time.monotonic() - t0:.1f} s: {proc.stdout.strip().splitlines()[-1]}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the static server did not answer within 30 s")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _answer_flags(pg, answers):
+    boxes = [g for g in pg.locator(".widget-radio-box").all()
+             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
+    assert len(boxes) == len(answers)
+    for box, answer in zip(boxes, answers):
+        box.get_by_text(answer, exact=True).click()
+
+
+def test_static_site_recommends_offline(server):
+    requested: list[str] = []
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            # offline for real: any other host fails to resolve (and is still recorded below)
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+        try:
+            context = browser.new_context(viewport={"width": 1000, "height": 900})
+            context.on("request", lambda request: requested.append(request.url))  # pages, workers
+            pg = context.new_page()
+            pg.on("request", lambda request: requested.append(request.url))
+            pg.set_default_timeout(60_000)
+            t0 = time.monotonic()
+            pg.goto(server, timeout=60_000)
+            pg.wait_for_selector("text=Пожилой человек", timeout=LOAD_TIMEOUT_MS)
+            print(f"static calculator interactive after {time.monotonic() - t0:.1f} s (cold)")
+
+            pg.get_by_text("Пожилой человек").click()
+            pg.get_by_text("II группа", exact=True).click()
+            for el in pg.get_by_text("Нужна частичная помощь или приспособления").all():
+                el.click()
+            for el in pg.get_by_text("С помощью других или с ходунками, коляской").all():
+                el.click()
+            _answer_flags(pg, ["Нет", "Да", "Нет", "Нет"])  # medical indications, alone, carers away, conflict
+            pg.get_by_text("Такого заключения нет").click()
+            pg.wait_for_selector("text=Вам могут предложить")
+            body = pg.inner_text("body")
+            ARTIFACTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(ARTIFACTS / "site_elderly.png"), full_page=True)
+        finally:
+            browser.close()
+    # The same answers as the Voila test: group II, degrees 2/2, lonely -> home care, programme N 1.
+    assert "На дому — программа N 1" in body
+    assert "Traceback" not in body
+    hosts = {urlsplit(u).hostname for u in requested if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
+    assert hosts == {"127.0.0.1"}, sorted(u for u in requested if urlsplit(u).hostname != "127.0.0.1")
+    assert any("/static/pyodide/pyodide.asm.wasm" in u for u in requested)
+    assert any("/pypi/socmethod-" in u for u in requested)

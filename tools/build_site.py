@@ -1,0 +1,286 @@
+"""Build the public calculator as a static, offline site (Voici: the notebook runs in the browser on Pyodide).
+
+    .venv/bin/python tools/build_site.py [--out _site] [--quiet]
+
+Everything the page loads is in the output folder: the Voici app, Pyodide (from the npm registry, the core
+runtime only), and every wheel the calculator needs (pure Python, from PyPI, plus the kit's own wheel with
+its data). Nothing is fetched from a CDN and the PyPI fallback is off, so any static server can serve it.
+
+First run: installs the build tools into the running interpreter's environment (the project's `site` extra,
+or the pinned list below), downloads the wheels with pip and Pyodide with `npm pack` into build/site-cache/.
+Re-runs reuse that cache and need no network. The output is built in build/site/ (removed after) and swapped into place.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "calculator.ipynb"
+
+PYODIDE_VERSION = "0.29.0"          # the version jupyterlite-pyodide-kernel 0.7.0 is built for
+PYODIDE_PYTHON = "3.13"             # the CPython inside that Pyodide
+# Build tools; kept identical to pyproject's `site` extra (used instead when that extra exists).
+# jupyterlite-pyodide-kernel 0.7.2 gives "No kernel available" with Voici 0.10.0.
+SITE_TOOLS = ["voici==0.10.0", "jupyterlite-core==0.7.6", "jupyterlite-pyodide-kernel==0.7.0", "hatchling>=1.20"]
+# What runs in the browser: every pure-Python wheel, pinned (downloaded with --no-deps, so the site is the
+# same on every build). The Pyodide kernel installs ipython, jedi and comm (with their dependencies) at
+# start; the notebook installs ipywidgets and holidays, then the kit without its dependencies. Not here on
+# purpose: ipykernel and widgetsnbextension (jupyterlite-pyodide-kernel ships shims of both), pexpect
+# (IPython skips it under emscripten), numpy/pandas/voila (the single-case path needs none of them).
+BROWSER_WHEELS = [
+    "ipywidgets==8.1.9", "jupyterlab_widgets==3.0.17", "comm==0.2.3", "traitlets==5.16.1",
+    "ipython==9.12.0", "ipython_pygments_lexers==1.1.1", "pygments==2.21.0", "decorator==5.3.1",
+    "jedi==0.20.1", "parso==0.8.7", "matplotlib_inline==0.2.2", "prompt_toolkit==3.0.53", "wcwidth==0.9.4",
+    "stack_data==0.6.3", "asttokens==3.0.2", "executing==2.3.0", "pure_eval==0.2.4",
+    "holidays==0.109", "python-dateutil==2.9.0.post0", "six==1.17.0",
+]
+# What Pyodide's loadPackage must find next to pyodide.js (the kernel loads micropip before piplite).
+PYODIDE_LOCKED = {"micropip": "0.11.0", "packaging": "24.2"}
+
+CDN_LINK = re.compile(r'<link rel="stylesheet" href="https?://[^"]*"[^>]*>\n?')
+KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+
+CACHE = ROOT / "build" / "site-cache"
+WORK = ROOT / "build" / "site"
+
+
+def log(msg: str) -> None:
+    print(f"[site] {msg}", flush=True)
+
+
+def run(cmd: list[str], **kw) -> None:
+    subprocess.run(cmd, check=True, **kw)
+
+
+def _stamp(path: Path, payload) -> bool:
+    """True if path holds this payload already (so the step can be skipped)."""
+    text = json.dumps(payload, sort_keys=True)
+    return path.exists() and path.read_text() == text
+
+
+def ensure_tools() -> None:
+    """Install voici & co. into this interpreter's environment on first use."""
+    try:
+        from importlib.metadata import version
+        ok = (version("voici") == "0.10.0" and version("jupyterlite-pyodide-kernel") == "0.7.0"
+              and version("hatchling"))
+    except Exception:
+        ok = False
+    if ok:
+        return
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get("optional-dependencies", {})
+    target = ["-e", f"{ROOT}[site]"] if "site" in extras else SITE_TOOLS
+    log(f"installing build tools into {sys.prefix}: {' '.join(target)}")
+    run([sys.executable, "-m", "pip", "install", "--quiet", *target])
+
+
+def ensure_browser_wheels() -> Path:
+    wheels = CACHE / "wheels"
+    stamp = CACHE / "wheels.stamp"
+    want = {"wheels": BROWSER_WHEELS, "locked": PYODIDE_LOCKED, "python": PYODIDE_PYTHON}
+    if _stamp(stamp, want) and any(wheels.glob("*.whl")):
+        return wheels
+    log("downloading pure-Python wheels from PyPI")
+    shutil.rmtree(wheels, ignore_errors=True)
+    wheels.mkdir(parents=True)
+    reqs = BROWSER_WHEELS + [f"{k}=={v}" for k, v in PYODIDE_LOCKED.items()]
+    run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "-d", str(wheels),
+         "--no-deps",
+         "--only-binary=:all:", "--platform", "any", "--implementation", "py", "--abi", "none",
+         "--python-version", PYODIDE_PYTHON, *reqs])
+    for whl in wheels.glob("*.whl"):
+        if not whl.name.endswith("-none-any.whl"):
+            raise SystemExit(f"not a pure-Python wheel, Pyodide cannot use it: {whl.name}")
+    stamp.write_text(json.dumps(want, sort_keys=True))
+    return wheels
+
+
+def ensure_pyodide() -> Path:
+    """The npm package's files, unpacked once into the cache."""
+    unpacked = CACHE / f"pyodide-{PYODIDE_VERSION}"
+    if (unpacked / "pyodide.js").exists():
+        return unpacked
+    log(f"fetching pyodide@{PYODIDE_VERSION} from the npm registry")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tgz = CACHE / f"pyodide-{PYODIDE_VERSION}.tgz"
+    if not tgz.exists():
+        if not shutil.which("npm"):
+            raise SystemExit("npm not found: Pyodide comes from the npm registry (apt-get install npm)")
+        run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--pack-destination", str(CACHE), "--silent"],
+            stdout=subprocess.DEVNULL)
+    tmp = CACHE / "pyodide.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    with tarfile.open(tgz) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(tmp, filter="data")
+        else:  # Python < 3.11.4
+            tar.extractall(tmp)
+    (tmp / "package").rename(unpacked)
+    tmp.rmdir()
+    return unpacked
+
+
+def write_placeholder_wheel(dest: Path, name: str, version: str, why: str) -> Path:
+    """A wheel that installs nothing, so that `piplite.install(name)` succeeds without the real package."""
+    whl = dest / f"{name}-{version}-py3-none-any.whl"
+    info = f"{name}-{version}.dist-info"
+    files = {
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {why}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: socmethod-build-site\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{path},sha256={_b64_sha256(text.encode())},{len(text.encode())}\n" for path, text in files.items())
+    files[f"{info}/RECORD"] = record + f"{info}/RECORD,,\n"
+    with zipfile.ZipFile(whl, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path, text in files.items():
+            zf.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), text)
+    return whl
+
+
+def _b64_sha256(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def _dist_name(wheel: Path) -> str:
+    return wheel.name.split("-")[0].lower().replace("_", "-")
+
+
+def build_kit_wheel(dest: Path) -> Path:
+    for old in dest.glob("socmethod-*.whl"):
+        old.unlink()
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--disable-pip-version-check", "-w", str(dest), str(ROOT)], stdout=subprocess.DEVNULL)
+    (kit,) = dest.glob("socmethod-*.whl")
+    return kit
+
+
+def lay_out_lite_dir(wheels: Path, pyodide: Path) -> None:
+    """build/site/: static/pyodide (the runtime + what the lock names), pypi/ (wheels), jupyter-lite.json."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    static = WORK / "static" / "pyodide"
+    static.mkdir(parents=True)
+    for f in pyodide.iterdir():
+        if f.name.endswith((".map", ".d.ts", ".html", ".md")) or f.name == "package.json":
+            continue
+        shutil.copy2(f, static / f.name)
+
+    # A lock naming only what ships here: anything else would send loadPackage to a missing file.
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    packages = {}
+    pypi = WORK / "pypi"
+    pypi.mkdir()
+    for whl in sorted(wheels.glob("*.whl")):
+        name = _dist_name(whl)
+        if name in PYODIDE_LOCKED:
+            shutil.copy2(whl, static / whl.name)
+            entry = dict(lock["packages"][name])
+            entry.update(version=PYODIDE_LOCKED[name], file_name=whl.name,
+                         sha256=hashlib.sha256(whl.read_bytes()).hexdigest(), depends=[])
+            packages[name] = entry
+        else:
+            shutil.copy2(whl, pypi / whl.name)
+    missing = set(PYODIDE_LOCKED) - set(packages)
+    if missing:
+        raise SystemExit(f"wheels missing for the Pyodide lock: {sorted(missing)}")
+    lock["packages"] = packages
+    (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+
+    # The Pyodide kernel asks piplite for `sqlite3` at start; Pyodide ships that module as a separate wasm
+    # package that the npm tarball does not carry. IPython runs without it (no history database).
+    write_placeholder_wheel(pypi, "sqlite3", "1.0.0", "placeholder: sqlite3 is not shipped; IPython runs without it")
+    build_kit_wheel(pypi)
+
+    # Only the Pyodide kernel's labextension goes into the site (Voici brings its own widget manager):
+    # whatever else the build environment holds (xeus, Voila's JupyterLab preview, widgets) is left out.
+    src = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / KERNEL_EXTENSION
+    shutil.copytree(src, WORK / "labextensions" / KERNEL_EXTENSION, ignore=shutil.ignore_patterns("*.map"))
+    (WORK / "jupyter_lite_config.json").write_text(json.dumps({
+        "LiteBuildConfig": {"ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True},
+        "FederatedExtensionAddon": {"extra_labextensions_path": [str(WORK / "labextensions")]},
+    }, indent=1))
+    settings = {"disablePyPIFallback": True}
+    (WORK / "jupyter-lite.json").write_text(json.dumps({
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {"litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": settings}},
+    }, indent=1))
+
+
+def voici_build(out: Path, quiet: bool) -> None:
+    voici = Path(sys.executable).parent / "voici"
+    staging = WORK / "_output"
+    cmd = [str(voici), "build", "--lite-dir", str(WORK), "--output-dir", str(staging),
+           "--contents", str(NOTEBOOK), "--disable-addons", "jupyterlite-xeus", "--no-sourcemaps"]
+    run(cmd, cwd=WORK, stdout=subprocess.DEVNULL if quiet else None)
+    for m in staging.rglob("*.map"):
+        m.unlink()
+    # JupyterLite's own lab/notebook bundle: the Voici pages never load it (they use voici/build/).
+    shutil.rmtree(staging / "build", ignore_errors=True)
+    # Voila's page template links FontAwesome from a CDN (used only for widget icons; the calculator has
+    # none): drop those links so the page asks no other host.
+    for page in (staging / "voici" / "render").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(CDN_LINK.sub("", text), encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    shutil.move(str(staging), str(out))
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def check_output(out: Path) -> None:
+    """The site points at its own Pyodide and wheels, with no PyPI fallback."""
+    cfg = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = cfg["litePluginSettings"][f"{KERNEL_EXTENSION}:kernel"]
+    problems = []
+    if kernel.get("disablePyPIFallback") is not True:
+        problems.append("the PyPI fallback is not disabled")
+    if not kernel.get("pyodideUrl", "").startswith("./"):
+        problems.append(f"Pyodide is not local: {kernel.get('pyodideUrl')}")
+    if not (out / "static" / "pyodide" / "pyodide.asm.wasm").exists():
+        problems.append("pyodide.asm.wasm is missing")
+    if not list((out / "pypi").glob("socmethod-*.whl")):
+        problems.append("the kit's wheel is missing")
+    if problems:
+        raise SystemExit(f"bad site in {out}: " + "; ".join(problems))
+
+
+def size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "_site")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args(argv)
+    out = args.out.resolve()
+    t0 = time.monotonic()
+    ensure_tools()
+    wheels = ensure_browser_wheels()
+    pyodide = ensure_pyodide()
+    lay_out_lite_dir(wheels, pyodide)
+    voici_build(out, args.quiet)
+    check_output(out)
+    shutil.rmtree(WORK, ignore_errors=True)
+    n = sum(1 for f in out.rglob("*") if f.is_file())
+    log(f"built {out} in {time.monotonic() - t0:.1f} s: {n} files, {size_mb(out):.1f} MB "
+        f"(of which Pyodide {size_mb(out / 'static' / 'pyodide'):.1f} MB, wheels {size_mb(out / 'pypi'):.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
