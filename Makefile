@@ -4,10 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
-
 SITE_PORT ?= 8000
 
 .PHONY: app test venv bench workbench site serve-site clean
@@ -30,16 +28,7 @@ app: $(STAMP)
 	$(PY) -m socmethod.serve --host $(HOST) --port $(PORT)
 
 # The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
-work# The static edition: Voici (Python in the browser on Pyodide); everything it loads is in _site/,
-# so any static web server or CDN can serve it to any number of visitors, with no kernel on the server.
-site: $(STAMP)
-	$(PY) tools/build_site.py --out _site
-
-# Any static server will do; this one is for trying it locally.
-serve-site: site
-	$(PY) -m http.server $(SITE_PORT) --bind $(HOST) --directory _site
-
-bench: $(STAMP)
+workbench: $(STAMP)
 	$(PY) -m socmethod.serve --notebook workbench --host $(HOST) --port 8867 --pool 1
 
 # The static edition: Voici (Python in the browser on Pyodide); everything it loads is in _site/,
