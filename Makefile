@@ -7,8 +7,9 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 SITE_PORT ?= 8000
+TOKEN  ?=
 
-.PHONY: app test venv bench workbench site serve-site clean
+.PHONY: app test venv bench workbench classroom site serve-site clean
 
 venv: $(STAMP)
 
@@ -30,6 +31,11 @@ app: $(STAMP)
 # The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
 workbench: $(STAMP)
 	$(PY) -m socmethod.serve --notebook workbench --host $(HOST) --port 8867 --pool 1
+
+# Training pages (socmethod/classroom.py): trainees on http://$(HOST):$(PORT), with an access token whenever
+# HOST is not loopback (generated and printed unless TOKEN=...); the trainer's page on http://127.0.0.1:8868 only.
+classroom: $(STAMP)
+	$(PY) -m socmethod.classroom --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
 
 # The static edition: Voici (Python in the browser on Pyodide); everything it loads is in _site/,
 # so any static web server or CDN can serve it to any number of visitors, with no kernel on the server.

@@ -27,8 +27,8 @@ PAGE_STYLE = """<style>
 .widget-radio-box label input { flex: none; margin-top: 3px; }
 .widget-radio-box { height: auto !important; }
 .widget-checkbox { height: auto !important; }
-.widget-checkbox label { white-space: normal !important; height: auto !important; font-size: 16px;
-  display: flex !important; align-items: flex-start; gap: 6px; }
+.widget-checkbox label.widget-label-basic { white-space: normal !important; height: auto !important;
+  font-size: 16px; display: flex !important; align-items: flex-start; gap: 6px; }
 .sm-urgent { border-left: 5px solid #b00020; padding: 4px 12px; background: #fff4f4; }
 .widget-html-content { white-space: normal; font-size: 16px; line-height: 1.45; }
 .sm-error { color: #a00000; font-weight: bold; }

@@ -28,7 +28,7 @@ def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 2, cull
             f"--Voila.ip={host}", f"--port={port}",
             "--preheat_kernel=True", f"--pool_size={pool}",
             f"--MappingKernelManager.cull_idle_timeout={cull_after}", "--MappingKernelManager.cull_interval=60",
-            "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--Voila.show_tracebacks=False"]
+            "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--VoilaConfiguration.show_tracebacks=False"]
 
 
 def voila_env() -> dict[str, str]:

@@ -28,6 +28,6 @@ def test_corrupted_rule_file_stops_the_server_before_it_serves(tmp_path):
 
 def test_server_binds_to_loopback_unless_told_otherwise():
     assert "--Voila.ip=127.0.0.1" in voila_command()
-    assert "--Voila.show_tracebacks=False" in voila_command()
+    assert "--VoilaConfiguration.show_tracebacks=False" in voila_command()
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in voila_command())
     assert "--Voila.ip=0.0.0.0" in voila_command(host="0.0.0.0")
