@@ -282,7 +282,10 @@ class Calculator:
                              layout=w.Layout(width="auto"))
             box.observe(lambda change: self.update(), names="value")
             self.urgent_checks[trigger["id"]] = box
-        return w.VBox([w.HTML(f"<b>{_e(texts()['urgent']['question'])}</b>")] + list(self.urgent_checks.values()))
+        # The urgent answer appears right under these questions, before anything else is asked.
+        self.urgent_now = w.HTML()
+        return w.VBox([w.HTML(f"<b>{_e(texts()['urgent']['question'])}</b>")] + list(self.urgent_checks.values())
+                      + [self.urgent_now])
 
     def urgent_html(self) -> str:
         from .urgent import referral, services_for_triggers
@@ -390,6 +393,7 @@ class Calculator:
 
     def update(self) -> None:
         urgent = self.urgent_html()     # urgent help is shown first, whatever else is answered
+        self.urgent_now.value = urgent
         if not self.answers.get("category"):
             self.result.value = urgent + "<p>Ответьте на вопросы — результат появится здесь.</p>"
             return

@@ -102,6 +102,7 @@ def test_urgent_situation_puts_same_day_help_first():
     calc.urgent_checks["no_food"].value = True
     page = calc.result.value
     assert page.startswith('<div class="sm-urgent"')
+    assert calc.urgent_now.value.startswith('<div class="sm-urgent"')   # also right under the question
     assert "Срочная помощь — в день обращения" in page and "горячее питание" in page
     _click_through(calc, ELDERLY_ANSWERS)
     assert calc.result.value.index("sm-urgent") < calc.result.value.index("Вам могут предложить")
