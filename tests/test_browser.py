@@ -118,3 +118,67 @@ def test_category_without_a_table_says_so(page):
     page.get_by_text("Человек без постоянного жилья").click()
     page.wait_for_selector("text=нет таблицы критериев")
     assert "Traceback" not in page.content()
+
+
+def _answer_all(page, category, level_text, mobility_text, flags, extra=()):
+    page.get_by_text(category).click()
+    for label in extra:
+        page.get_by_text(label, exact=True).click()
+    for el in page.get_by_text(level_text, exact=True).all():
+        el.click()
+    for el in page.get_by_text(mobility_text, exact=True).all():
+        el.click()
+    _answer_flags(page, flags)
+    page.get_by_text("Такого заключения нет").click()
+
+
+def test_disabled_child_case_shows_the_childrens_programmes(page):
+    # Physical impairment, self-care and mobility degree 1, ИПРА social rehabilitation: seed lines
+    # 1161 (day care up to 4 h, children's N 40) and 1162 (over 4 h, children's N 41).
+    _answer_all(page, "Ребёнок-инвалид старше 3 лет", "Справляется сам, но с трудом, медленно", "Сам, но с трудом",
+                ["Нет", "Нет", "Нет", "Нет", "Да"], extra=["Физические: трудно двигаться, нарушения опорно-двигательного аппарата"])
+    page.wait_for_selector("text=Вам могут предложить")
+    body = page.inner_text("body")
+    assert "программа N 40" in body and "программа N 41" in body
+    assert "программа N 19" not in body          # the adults' number is not shown for a child
+
+
+def test_no_recommendation_message(page):
+    _answer_all(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
+                "С помощью других или с ходунками, коляской", ["Нет", "Да", "Нет", "Нет"], extra=["Нет инвалидности"])
+    page.wait_for_selector("text=По этим ответам методика не называет формы обслуживания")
+
+
+def test_urgent_path_comes_first(page):
+    page.get_by_text("Нечего есть, не на что купить еду").click()
+    page.wait_for_selector("text=Срочная помощь — в день обращения")
+    first = page.locator(".sm-urgent").first
+    assert "горячее питание" in first.inner_text()
+
+
+def test_bad_income_is_refused_next_to_its_field(page):
+    _answer_all(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
+                "С помощью других или с ходунками, коляской", ["Нет", "Да", "Нет", "Нет"], extra=["II группа"])
+    page.wait_for_selector("text=Вам могут предложить")
+    income = page.get_by_placeholder("например, 32000")
+    income.fill("-5")
+    income.press("Enter")
+    error = page.locator(".sm-error[role=alert]").first
+    error.wait_for()
+    # The message sits in the cost box, right below the income field, not in the result.
+    box = income.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+    assert "доход" in box.inner_text().lower() and box.locator(".sm-error").count() == 1
+    income.fill("25000")
+    income.press("Enter")
+    page.wait_for_selector("text=Сколько это может стоить")
+
+
+def test_controls_work_from_the_keyboard(page):
+    first_box = page.locator("input[type=checkbox]").first
+    first_box.focus()
+    page.keyboard.press("Space")
+    page.wait_for_selector("text=Срочная помощь — в день обращения")
+    radio = page.locator("input[type=radio]").first
+    radio.focus()
+    page.keyboard.press("Space")
+    page.wait_for_selector("text=Группа инвалидности")
