@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import time
@@ -17,18 +16,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from socmethod.page_driver import answer_elderly, free_port, launch
 from socmethod.serve import voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(port: int, pool: int) -> subprocess.Popen:
@@ -76,21 +67,6 @@ def time_to_interactive(browser, url: str) -> tuple[float, object]:
     return time.perf_counter() - t0, page
 
 
-def answer_elderly(page) -> None:
-    page.get_by_text("Пожилой человек").click()
-    page.get_by_text("II группа", exact=True).click()
-    for el in page.get_by_text("Нужна частичная помощь или приспособления").all():
-        el.click()
-    for el in page.get_by_text("С помощью других или с ходунками, коляской").all():
-        el.click()
-    boxes = [g for g in page.locator(".widget-radio-box").all()
-             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
-    for box, answer in zip(boxes, ["Нет", "Да", "Нет", "Нет"]):
-        box.get_by_text(answer, exact=True).click()
-    page.get_by_text("Такого заключения нет").click()
-    page.wait_for_selector("text=Вам могут предложить", timeout=30_000)
-
-
 def answer_latencies(page, toggles: int) -> list[float]:
     """Flip «живёт один» yes/no and time the round trip until the result text changes."""
     lonely = [g for g in page.locator(".widget-radio-box").all()
@@ -129,7 +105,7 @@ def main() -> None:
         base = tree_rss_mib(server.pid)
         print(f"server + idle pool memory: {base:.0f} MiB")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch(p)
             cold, page = time_to_interactive(browser, url)
             page.close()
             warm = []

@@ -5,8 +5,6 @@ Locally these tests skip with a message when /usr/bin/chromium is missing; under
 """
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import time
 import urllib.request
@@ -14,29 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from conftest import require_chromium
+from socmethod.page_driver import answer_case, answer_elderly, free_port, launch
 from socmethod.serve import voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts"
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} is missing under CI=true: .ci/run must install chromium")
-    pytest.skip(f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)", allow_module_level=True)
+require_chromium("browser tests")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(voila_command(port=port, pool=1), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             cwd=ROOT, env=voila_env())
     url = f"http://127.0.0.1:{port}/"
@@ -62,9 +52,7 @@ def server():
 @pytest.fixture()
 def page(server):
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         pg = browser.new_page(viewport={"width": 1000, "height": 900})
         pg.set_default_timeout(30_000)
         pg.goto(server)
@@ -75,7 +63,7 @@ def page(server):
 
 def test_page_asks_no_host_but_its_own(server):
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = launch(p)
         pg = browser.new_page()
         hosts = set()
         pg.on("request", lambda request: hosts.add(request.url.split("/")[2]))
@@ -85,24 +73,8 @@ def test_page_asks_no_host_but_its_own(server):
     assert hosts == {server.split("/")[2]}
 
 
-def _answer_flags(pg, answers):
-    boxes = [g for g in pg.locator(".widget-radio-box").all()
-             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
-    assert len(boxes) == len(answers)
-    for box, answer in zip(boxes, answers):
-        box.get_by_text(answer, exact=True).click()
-
-
 def test_lonely_elderly_person_with_group_ii_sees_home_care_and_temporary_residential(page):
-    page.get_by_text("Пожилой человек").click()
-    page.get_by_text("II группа", exact=True).click()
-    for el in page.get_by_text("Нужна частичная помощь или приспособления").all():
-        el.click()
-    for el in page.get_by_text("С помощью других или с ходунками, коляской").all():
-        el.click()
-    _answer_flags(page, ["Нет", "Да", "Нет", "Нет"])   # medical indications, alone, carers away, conflict
-    page.get_by_text("Такого заключения нет").click()
-    page.wait_for_selector("text=Вам могут предложить")
+    answer_elderly(page)
     body = page.inner_text("body")
     # Seed lines 1133 and 1137: group II, degrees 2/2, lonely -> home (N 1) and residential temporary (N 4).
     assert "На дому — программа N 1" in body
@@ -120,22 +92,10 @@ def test_category_without_a_table_says_so(page):
     assert "Traceback" not in page.content()
 
 
-def _answer_all(page, category, level_text, mobility_text, flags, extra=()):
-    page.get_by_text(category).click()
-    for label in extra:
-        page.get_by_text(label, exact=True).click()
-    for el in page.get_by_text(level_text, exact=True).all():
-        el.click()
-    for el in page.get_by_text(mobility_text, exact=True).all():
-        el.click()
-    _answer_flags(page, flags)
-    page.get_by_text("Такого заключения нет").click()
-
-
 def test_disabled_child_case_shows_the_childrens_programmes(page):
     # Physical impairment, self-care and mobility degree 1, ИПРА social rehabilitation: seed lines
     # 1161 (day care up to 4 h, children's N 40) and 1162 (over 4 h, children's N 41).
-    _answer_all(page, "Ребёнок-инвалид старше 3 лет", "Справляется сам, но с трудом, медленно", "Сам, но с трудом",
+    answer_case(page, "Ребёнок-инвалид старше 3 лет", "Справляется сам, но с трудом, медленно", "Сам, но с трудом",
                 ["Нет", "Нет", "Нет", "Нет", "Да"], extra=["Физические: трудно двигаться, нарушения опорно-двигательного аппарата"])
     page.wait_for_selector("text=Вам могут предложить")
     body = page.inner_text("body")
@@ -144,7 +104,7 @@ def test_disabled_child_case_shows_the_childrens_programmes(page):
 
 
 def test_no_recommendation_message(page):
-    _answer_all(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
+    answer_case(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
                 "С помощью других или с ходунками, коляской", ["Нет", "Да", "Нет", "Нет"], extra=["Нет инвалидности"])
     page.wait_for_selector("text=По этим ответам методика не называет формы обслуживания")
 
@@ -157,9 +117,7 @@ def test_urgent_path_comes_first(page):
 
 
 def test_bad_income_is_refused_next_to_its_field(page):
-    _answer_all(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
-                "С помощью других или с ходунками, коляской", ["Нет", "Да", "Нет", "Нет"], extra=["II группа"])
-    page.wait_for_selector("text=Вам могут предложить")
+    answer_elderly(page)
     income = page.get_by_placeholder("например, 32000")
     income.fill("-5")
     income.press("Enter")

@@ -8,8 +8,6 @@ the build tools and downloads the wheels (PyPI) and Pyodide (npm registry). Skip
 """
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,25 +17,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import require_chromium
+from socmethod.page_driver import answer_elderly, free_port, launch
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts"
 BUILD_TIMEOUT = 900      # the first build downloads; later ones take seconds
 LOAD_TIMEOUT_MS = 180_000  # Pyodide start, wheels, the notebook: ~10-30 s on two cores, more under load
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} is missing under CI=true: .ci/run must install chromium")
-    pytest.skip(f"static-site browser test skipped: {CHROMIUM} not found (apt-get install chromium)",
-                allow_module_level=True)
+require_chromium("static-site browser test")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +43,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(site):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                              "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
@@ -76,22 +66,11 @@ def server(site):
         proc.kill()
 
 
-def _answer_flags(pg, answers):
-    boxes = [g for g in pg.locator(".widget-radio-box").all()
-             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
-    assert len(boxes) == len(answers)
-    for box, answer in zip(boxes, answers):
-        box.get_by_text(answer, exact=True).click()
-
-
 def test_static_site_recommends_offline(server):
     requested: list[str] = []
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run",
-            # offline for real: any other host fails to resolve (and is still recorded below)
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
+        # offline for real: any other host fails to resolve (and is still recorded below)
+        browser = launch(p, ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
         try:
             context = browser.new_context(viewport={"width": 1000, "height": 900})
             context.on("request", lambda request: requested.append(request.url))  # pages, workers
@@ -103,15 +82,7 @@ def test_static_site_recommends_offline(server):
             pg.wait_for_selector("text=Пожилой человек", timeout=LOAD_TIMEOUT_MS)
             print(f"static calculator interactive after {time.monotonic() - t0:.1f} s (cold)")
 
-            pg.get_by_text("Пожилой человек").click()
-            pg.get_by_text("II группа", exact=True).click()
-            for el in pg.get_by_text("Нужна частичная помощь или приспособления").all():
-                el.click()
-            for el in pg.get_by_text("С помощью других или с ходунками, коляской").all():
-                el.click()
-            _answer_flags(pg, ["Нет", "Да", "Нет", "Нет"])  # medical indications, alone, carers away, conflict
-            pg.get_by_text("Такого заключения нет").click()
-            pg.wait_for_selector("text=Вам могут предложить")
+            answer_elderly(pg)
             body = pg.inner_text("body")
             ARTIFACTS.mkdir(exist_ok=True)
             pg.screenshot(path=str(ARTIFACTS / "site_elderly.png"), full_page=True)

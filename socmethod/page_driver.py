@@ -1,0 +1,54 @@
+"""Driving the calculator page in Debian's Chromium, shared by the browser tests and the benchmarks.
+
+Playwright drives /usr/bin/chromium directly (never `playwright install`, which cannot download here).
+"""
+from __future__ import annotations
+
+import socket
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# The reference visitor: a lonely elderly person with group II who needs partial help with everything.
+# Seed lines 1133 and 1137: home care N 1 and residential temporary N 4 (among others).
+ELDERLY_FLAGS = ["Нет", "Да", "Нет", "Нет"]   # medical indications, lives alone, carers away, conflict
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(playwright, extra_args: list[str] | None = None):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + (extra_args or []))
+
+
+def answer_flags(page, answers: list[str]) -> None:
+    """Answer the yes / no / don't know questions in page order."""
+    boxes = [g for g in page.locator(".widget-radio-box").all()
+             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
+    assert len(boxes) == len(answers), f"{len(boxes)} yes/no questions on the page, {len(answers)} answers"
+    for box, answer in zip(boxes, answers):
+        box.get_by_text(answer, exact=True).click()
+
+
+def answer_case(page, category: str, self_care: str, mobility: str, flags: list[str], extra=()) -> None:
+    """Pick the category, the extra single answers, one level for every activity, the flags and
+    "no psychiatrist's conclusion"."""
+    page.get_by_text(category).click()
+    for label in extra:
+        page.get_by_text(label, exact=True).click()
+    for el in page.get_by_text(self_care, exact=True).all():
+        el.click()
+    for el in page.get_by_text(mobility, exact=True).all():
+        el.click()
+    answer_flags(page, flags)
+    page.get_by_text("Такого заключения нет").click()
+
+
+def answer_elderly(page) -> None:
+    answer_case(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
+                "С помощью других или с ходунками, коляской", ELDERLY_FLAGS, extra=["II группа"])
+    page.wait_for_selector("text=Вам могут предложить")
