@@ -253,11 +253,13 @@ class Calculator:
         self.result = w.HTML(layout=w.Layout(width="100%"))
         self.controls: dict[str, object] = {}
         self.urgent_box = self._urgent_controls()
+        # Who asks changes nothing in the rules; it is asked so a relative knows the page is for them too.
+        self.who = self._radio("who", t["who"]["question"], t["who"]["options"])
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
         self.questions = w.VBox()
         self.cost_box = self._cost_controls()
         self.page = w.VBox([w.HTML(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
-                            self.urgent_box, self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
+                            self.urgent_box, self.who, self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
                            layout=w.Layout(max_width="760px", width="100%"))
         self._rebuild()
         self.update()
@@ -344,6 +346,9 @@ class Calculator:
                 f'<p><small>{_e(est["is_estimate"])}</small></p>')
 
     def set_answer(self, key: str, value) -> None:
+        if key == "who":        # wording only: the rules do not ask who is asking
+            self.update()
+            return
         if key == "category" and value != self.answers.get("category"):
             self.answers = {"category": value}
             self._rebuild()
@@ -379,7 +384,7 @@ class Calculator:
         """The answers as the visitor saw them (question: answer), for the printed summary."""
         lines = []
         for key, control in self.controls.items():
-            if control.value is None or key.split(".")[0] not in ["category"] + relevant_questions(self.answers.get("category")):
+            if control.value is None or key.split(".")[0] not in ["who", "category"] + relevant_questions(self.answers.get("category")):
                 continue
             label = dict((v, t) for t, v in control.options).get(control.value, control.value)
             question = control.question if hasattr(control, "question") else key
@@ -388,7 +393,7 @@ class Calculator:
 
     def missing(self) -> list[str]:
         """Questions not answered yet (flags default to nothing: "не знаю" must be chosen, not assumed)."""
-        return [k for k, c in self.controls.items() if k != "category" and c.value is None
+        return [k for k, c in self.controls.items() if k not in ("who", "category") and c.value is None
                 and k.split(".")[0] in relevant_questions(self.answers.get("category"))]
 
     def update(self) -> None:

@@ -136,7 +136,7 @@ def test_controls_work_from_the_keyboard(page):
     first_box.focus()
     page.keyboard.press("Space")
     page.wait_for_selector("text=Срочная помощь — в день обращения")
-    radio = page.locator("input[type=radio]").first
+    radio = page.locator("label", has_text="Пожилой человек").locator("input[type=radio]")
     radio.focus()
     page.keyboard.press("Space")
     page.wait_for_selector("text=Группа инвалидности")
