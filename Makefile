@@ -8,6 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8866
 SITE_PORT ?= 8000
 TOKEN  ?=
+POOL   ?= 4
 
 .PHONY: app test venv bench workbench classroom site serve-site clean
 
@@ -26,7 +27,7 @@ test: $(STAMP)
 # The public calculator on http://$(HOST):$(PORT) (loopback unless told otherwise). The Voila settings
 # and the rule-data check live in socmethod/serve.py.
 app: $(STAMP)
-	$(PY) -m socmethod.serve --host $(HOST) --port $(PORT)
+	$(PY) -m socmethod.serve --host $(HOST) --port $(PORT) --pool $(POOL)
 
 # The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
 workbench: $(STAMP)

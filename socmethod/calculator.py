@@ -242,27 +242,89 @@ def _deadlines_html() -> str:
     return ('<h3>Сроки, если подать заявление сегодня</h3><ul class="sm-deadlines">' + "".join(rows[:6]) + "</ul>")
 
 
+def keep_errors_off_the_page() -> None:
+    """In a Voila kernel, send no error text to the browser for a failing widget message; write a short,
+    value-free line to the server log instead.
+
+    ipywidgets reports a failing widget message (an out-of-range index sent by a hand-made client, or a
+    bug in an observer) through IPython's showtraceback, which publishes the whole traceback on iopub,
+    i.e. to the browser; the comm layer logs its errors with tracebacks to the kernel's stderr, which
+    ipykernel forwards to the browser too. Both go to the kernel app's log instead (ipykernel points it
+    at the real stderr: the Voila server log), with the exception type and place only, never its
+    message: a message could quote what a visitor typed. Errors of executed cells are left alone.
+    Outside a kernel (tests, scripts) this does nothing.
+    """
+    import logging
+    import sys
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None or getattr(shell, "_socmethod_quiet", False):
+        return
+    server_log = kernel.log
+    original = shell.showtraceback
+
+    def showtraceback(*args, **kwargs):
+        parent = kernel.get_parent() or {}
+        if not str(parent.get("header", {}).get("msg_type", "")).startswith("comm_"):
+            return original(*args, **kwargs)
+        etype, _value, tb = sys.exc_info()
+        where = "?"
+        while tb is not None:
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        server_log.error("socmethod: %s in a widget message at %s (details withheld)",
+                         getattr(etype, "__name__", etype), where)
+
+    class _NoDetails(logging.Filter):
+        def filter(self, record):
+            record.exc_info, record.exc_text = None, None
+            return True
+
+    shell.showtraceback = showtraceback
+    for name in ("Comm", "ipykernel.comm"):
+        logger = logging.getLogger(name)
+        logger.handlers = list(server_log.handlers)
+        logger.propagate = False
+        logger.addFilter(_NoDetails())
+    shell._socmethod_quiet = True
+
+
+def warm_up() -> None:
+    """Load what a visitor's first result would otherwise wait for (~0.3 s: the documents table, the
+    holiday calendar of the deadlines, the cost parameters); in Voila this runs when the kernel is
+    pre-heated, before anyone is waiting."""
+    from .cost import parameters
+    from .documents import load_documents
+    parameters()
+    load_documents()
+    _deadlines_html()
+
+
 class Calculator:
     """The widget page. `set_answer(key, value)` is what a click does, for tests and notebooks."""
 
     def __init__(self):
         import ipywidgets as w
+        keep_errors_off_the_page()
         self.w = w
         t = texts()
         self.answers: dict = {}
         self.result = w.HTML(layout=w.Layout(width="100%"))
         self.controls: dict[str, object] = {}
         self.urgent_box = self._urgent_controls()
-        # Who asks changes nothing in the rules; it is asked so a relative knows the page is for them too.
-        self.who = self._radio("who", t["who"]["question"], t["who"]["options"])
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
         self.questions = w.VBox()
         self.cost_box = self._cost_controls()
         self.page = w.VBox([w.HTML(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
-                            self.urgent_box, self.who, self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
+                            self.urgent_box, self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
                            layout=w.Layout(max_width="760px", width="100%"))
         self._rebuild()
         self.update()
+        warm_up()
 
     def _radio(self, key: str, question: str, options, hint: str = ""):
         w = self.w
@@ -346,9 +408,6 @@ class Calculator:
                 f'<p><small>{_e(est["is_estimate"])}</small></p>')
 
     def set_answer(self, key: str, value) -> None:
-        if key == "who":        # wording only: the rules do not ask who is asking
-            self.update()
-            return
         if key == "category" and value != self.answers.get("category"):
             self.answers = {"category": value}
             self._rebuild()
@@ -384,7 +443,7 @@ class Calculator:
         """The answers as the visitor saw them (question: answer), for the printed summary."""
         lines = []
         for key, control in self.controls.items():
-            if control.value is None or key.split(".")[0] not in ["who", "category"] + relevant_questions(self.answers.get("category")):
+            if control.value is None or key.split(".")[0] not in ["category"] + relevant_questions(self.answers.get("category")):
                 continue
             label = dict((v, t) for t, v in control.options).get(control.value, control.value)
             question = control.question if hasattr(control, "question") else key
@@ -393,7 +452,7 @@ class Calculator:
 
     def missing(self) -> list[str]:
         """Questions not answered yet (flags default to nothing: "не знаю" must be chosen, not assumed)."""
-        return [k for k, c in self.controls.items() if k not in ("who", "category") and c.value is None
+        return [k for k, c in self.controls.items() if k != "category" and c.value is None
                 and k.split(".")[0] in relevant_questions(self.answers.get("category"))]
 
     def update(self) -> None:

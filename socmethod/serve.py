@@ -21,14 +21,17 @@ NOTEBOOK = ROOT / "notebooks" / "calculator.ipynb"
 TEMPLATES = ROOT / "share" / "jupyter"
 
 
-def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 2, cull_after: int = 600,
-                  notebook: Path = NOTEBOOK) -> list[str]:
+def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull_after: int = 40,
+                  notebook: Path = NOTEBOOK, cull_interval: int = 10) -> list[str]:
     voila = Path(sys.executable).parent / "voila"
     return [str(voila), str(notebook), "--no-browser", "--template=socmethod",
             f"--Voila.ip={host}", f"--port={port}",
             "--preheat_kernel=True", f"--pool_size={pool}",
-            f"--MappingKernelManager.cull_idle_timeout={cull_after}", "--MappingKernelManager.cull_interval=60",
-            "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--VoilaConfiguration.show_tracebacks=False"]
+            "--VoilaConfiguration.multi_kernel_manager_class=socmethod.kernels.PublicKernelManager",
+            f"--MappingKernelManager.cull_idle_timeout={cull_after}",
+            f"--MappingKernelManager.cull_interval={cull_interval}",
+            "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--VoilaExecutor.iopub_timeout=60",
+            "--VoilaConfiguration.show_tracebacks=False"]
 
 
 def voila_env() -> dict[str, str]:
@@ -49,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="socmethod.serve", description="Публичный калькулятор (Voila).")
     parser.add_argument("--host", default="127.0.0.1", help="адрес (по умолчанию только этот компьютер)")
     parser.add_argument("--port", type=int, default=8866)
-    parser.add_argument("--pool", type=int, default=2, help="число заранее запущенных ядер")
+    parser.add_argument("--pool", type=int, default=4,
+                        help="число заранее запущенных ядер (для публикации: 30, см. README)")
     parser.add_argument("--notebook", default="calculator", choices=["calculator", "workbench"],
                         help="какую страницу открыть: калькулятор или рабочее место методиста")
     args = parser.parse_args(argv)

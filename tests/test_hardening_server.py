@@ -247,8 +247,6 @@ def test_bad_widget_input_does_not_break_the_page(server):
     assert "Вам могут предложить" in run(go())
 
 
-@pytest.mark.xfail(strict=True, reason="ipywidgets sends a TraitError traceback (iopub 'error') and the comm layer "
-                   "a stderr traceback to the client; fixed by socmethod.calculator.keep_errors_off_the_page()")
 def test_bad_widget_input_sends_no_traceback_to_the_client(server):
     frames = run(_provoke_errors(server))
     leaked = [f for f in frames if any(m in f for m in TRACEBACK_MARKERS)]
@@ -393,8 +391,6 @@ browser = pytest.mark.skipif(not Path(CHROMIUM).exists() and os.environ.get("CI"
 
 
 @browser
-@pytest.mark.xfail(strict=True, reason="Voila shows nothing when the kernel dies; needs the kernel watch in "
-                   "share/jupyter/voila/templates/socmethod/index.html.j2 (#sm-kernel-lost)")
 def test_killed_kernel_tells_the_visitor_to_reload(server):
     playwright_api = pytest.importorskip("playwright.sync_api")
     with playwright_api.sync_playwright() as p:
@@ -426,8 +422,6 @@ def test_killed_kernel_tells_the_visitor_to_reload(server):
 
 
 # -- 3. no visitor left on a page that never loads: a pre-heated kernel culled before the page connects --
-@pytest.mark.xfail(strict=True, reason="Voila lets the culler shut down a pre-heated kernel just handed to a visitor "
-                   "(its last activity is when it was pre-heated); fixed by socmethod.kernels.PublicKernelManager")
 def test_a_kernel_handed_out_is_not_culled_before_the_page_connects():
     # Short cull settings make the race certain: the pooled kernel is 'idle' for longer than the timeout
     # when it is handed out, and a cull pass runs every second; a browser connects ~1.5 s after the GET.
