@@ -314,6 +314,12 @@ class Calculator:
         t = texts()
         self.answers: dict = {}
         self.result = w.HTML(layout=w.Layout(width="100%"))
+        # The printable summary is built on request: carrying it on every change would triple what each
+        # answer sends to the browser.
+        self.print_button = w.Button(description="Итог для печати", disabled=True,
+                                     tooltip="Одна страница с ответами и результатом, без персональных данных")
+        self.print_button.on_click(lambda _: self.prepare_summary())
+        self.summary = w.HTML()
         self.controls: dict[str, object] = {}
         self.urgent_box = self._urgent_controls()
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
@@ -439,6 +445,12 @@ class Calculator:
                 boxes.append(self._radio(key, spec["question"], spec["options"], spec.get("hint", "")))
         self.questions.children = boxes
 
+    def prepare_summary(self) -> str:
+        """Put the download link of the one-page summary under the result; returns the document."""
+        document = summary_document(self.answers_text(), self.result.value)
+        self.summary.value = summary_link(document)
+        return document
+
     def answers_text(self) -> list[str]:
         """The answers as the visitor saw them (question: answer), for the printed summary."""
         lines = []
@@ -473,4 +485,6 @@ class Calculator:
             return
         case = case_from_answers(self.answers)
         body = urgent + result_html(result, extra=self.cost_html(result) + documents_html(case, result))
-        self.result.value = body + summary_link(summary_document(self.answers_text(), body))
+        self.result.value = body
+        self.summary.value = ""                 # an old summary would not match the new answers
+        self.print_button.disabled = False

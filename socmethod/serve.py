@@ -31,7 +31,11 @@ def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull
             f"--MappingKernelManager.cull_idle_timeout={cull_after}",
             f"--MappingKernelManager.cull_interval={cull_interval}",
             "--KernelManager.transport=ipc", "--VoilaExecutor.timeout=30", "--VoilaExecutor.iopub_timeout=60",
-            "--VoilaConfiguration.show_tracebacks=False"]
+            "--VoilaConfiguration.show_tracebacks=False",
+            # Only the widget managers: the page needs no syntax highlighting or in-browser kernels, and
+            # every extra extension is more JavaScript to fetch before the page becomes interactive.
+            '--VoilaConfiguration.extension_allowlist=["@jupyter-widgets/jupyterlab-manager", '
+            '"@voila-dashboards/widgets-manager8"]']
 
 
 def voila_env() -> dict[str, str]:

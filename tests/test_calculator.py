@@ -124,10 +124,14 @@ def test_print_summary_carries_answers_and_result_and_no_personal_fields():
     import re
     calc = Calculator()
     _click_through(calc, ELDERLY_ANSWERS)
-    m = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', calc.result.value)
+    assert "data:text/html" not in calc.result.value and not calc.print_button.disabled
+    calc.print_button.click()
+    m = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', calc.summary.value)
     assert m, "the result offers a printable summary"
     doc = base64.b64decode(m.group(1)).decode("utf-8")
     assert "@media print" in doc and "size:A4" in doc
     assert "Вам могут предложить" in doc and "N 1" in doc
     assert "Группа инвалидности: II группа" in doc
     assert not re.search(r"Фамилия|паспорт серии|СНИЛС", doc)
+    calc.controls["lives_alone"].value = "no"
+    assert calc.summary.value == ""          # a changed answer withdraws the old summary
