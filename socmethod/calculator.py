@@ -16,6 +16,7 @@ from .errors import KitError
 from .resources import data_path
 from .rules import bundled_ruleset
 from .scales import scale
+from .wording import date_ru
 
 UNKNOWN = "unknown"
 FLAG_VALUES = {"yes": True, "no": False, UNKNOWN: None}
@@ -129,67 +130,59 @@ def result_html(result: dict, extra: str = "") -> str:
         verdict = {"needed": "нужна ранняя помощь", "not_needed": "по указанным критериям ранняя помощь не требуется",
                    "unknown": "зависит от ответов, которых нет", "not_applicable": "критерии ранней помощи к этому возрасту не относятся"}
         parts.append(f'<p class="sm-early"><b>Ранняя помощь (таблица 3.3):</b> {verdict[early["verdict"]]}.</p>')
-    parts.append(f'<p class="sm-where">{_e(t["where"]["text"])}</p>')
+    parts.append(where_html())
     parts.append(_deadlines_html())
     parts.append(f'<p class="sm-disclaimer"><small>{_e(t["disclaimer"])} Правила: {_e(result["rule_set"]["name"])} '
                  f'от {_e(result["rule_set"]["effective_date"])}.</small></p>')
     return "\n".join(parts)
 
 
-def documents_html(case: dict, result: dict) -> str:
+def document_groups(case: dict, result: dict, representative: bool = False) -> list[tuple[str, str, list[dict]]]:
     """What to bring, for the forms this case may be offered, in the citizen's words (405-р, section 3,
-    Appendix 2 to the Conclusion)."""
-    from .documents import documents_for
+    Appendix 2 to the Conclusion), as (kind, heading, documents) groups; `representative`: a relative applies on
+    the person's behalf, so their own identity and authority documents come first."""
+    from .documents import documents_for, load_documents
     forms = list(dict.fromkeys(r["form"] for r in result.get("recommendations", []) + result.get("depends_on", [])))
     try:
         docs = documents_for(case, forms)
     except KitError:
+        return []
+    groups = []
+    if representative:
+        who = texts()["who"]
+        catalogue = load_documents()["documents"]
+        groups.append(("representative", who["relative_note"],
+                       [{"id": d, **catalogue[d]} for d in who["relative_documents"]]))
+    shown = {d for kind, _, items in groups for d in (i.get("id") for i in items)}
+    groups.append(("general", "", [d for d in docs["always"] if d["id"] not in shown]))
+    for block in docs["for_forms"]:
+        groups.append(("form", f'Для формы «{block["form_title"]}»', [d for s in block["sections"] for d in s["items"]]))
+    for block in docs["for_category"]:
+        groups.append(("category", block.get("title", ""), block.get("items", [])))
+    for kind, title, circumstances in (("confirm", "Чем подтвердить обстоятельства", docs["to_confirm"]),
+                                       ("possible", "Если подтвердится (вы ответили «не знаю»)", docs["possible"])):
+        for c in circumstances:
+            text = c["public"].rstrip(".")
+            groups.append((kind, f'{title}: {text[:1].lower()}{text[1:]}', c["documents"]))
+    return [group for group in groups if group[2]]
+
+
+def documents_html(groups: list[tuple[str, str, list[dict]]]) -> str:
+    if not groups:
         return ""
     item = lambda d: f'<li>{_e(d["public"])} <small>({_e(d["source"])})</small></li>'  # noqa: E731
-    parts = ['<h3>Какие документы взять</h3><ul class="sm-docs">' + "".join(item(d) for d in docs["always"]) + "</ul>"]
-    for block in docs["for_forms"]:
-        items = [d for section in block["sections"] for d in section["items"]]
-        if items:
-            parts.append(f'<p><b>Для формы «{_e(block["form_title"])}»:</b></p><ul>' + "".join(item(d) for d in items) + "</ul>")
-    for block in docs["for_category"]:
-        items = block.get("items", [])
-        if items:
-            parts.append(f'<p><b>{_e(block.get("title", ""))}:</b></p><ul>' + "".join(item(d) for d in items) + "</ul>")
-    for title, group in (("Чтобы подтвердить обстоятельства", docs["to_confirm"]),
-                         ("Если подтвердится (вы ответили «не знаю»)", docs["possible"])):
-        if group:
-            parts.append(f"<p><b>{title}:</b></p><ul>" + "".join(
-                f'<li>{_e(c["public"])} — {_e(c["rule_text"])}:<ul>' + "".join(item(d) for d in c["documents"]) + "</ul></li>"
-                for c in group) + "</ul>")
+    parts = ["<h3>Какие документы взять</h3>"]
+    for kind, title, items in groups:
+        if title:
+            parts.append(f'<p class="sm-docs-{kind}"><b>{_e(title)}:</b></p>')
+        parts.append(f'<ul class="sm-docs sm-docs-{kind}">' + "".join(item(d) for d in items) + "</ul>")
     return "\n".join(parts)
 
 
-SUMMARY_STYLE = """body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:12pt;line-height:1.35;max-width:48em;margin:1.5em auto;color:#000}
-h1{font-size:16pt}h3{font-size:13pt;margin:.8em 0 .3em}small{font-size:9.5pt}ul{margin:.2em 0 .5em 1.2em;padding:0}
-.sm-urgent{border-left:4px solid #b00020;padding-left:8px}
-@page{size:A4;margin:15mm}
-@media print{body{margin:0;font-size:10.5pt}a{color:#000;text-decoration:none}.no-print{display:none}}"""
-
-
-def summary_document(answers_text: list[str], body_html: str) -> str:
-    """A standalone one-page HTML summary to print or save as PDF: the answers in words and the result.
-    No name, date of birth or document number is asked for, so none can appear."""
-    answers = "".join(f"<li>{_e(a)}</li>" for a in answers_text)
-    return ("<!doctype html><html lang='ru'><head><meta charset='utf-8'><title>Итог расчёта — социальные услуги</title>"
-            f"<style>{SUMMARY_STYLE}</style></head><body>"
-            f"<h1>{_e(texts()['title'])}</h1>"
-            "<p class='no-print'><button onclick='window.print()'>Печать или сохранить в PDF</button></p>"
-            f"<h3>Ответы</h3><ul>{answers}</ul>{body_html}</body></html>")
-
-
-def summary_link(document: str) -> str:
-    """A download link carrying the summary itself (a data: URL): works the same on the Voila server and
-    in the static edition, and leaves nothing on any server."""
-    import base64
-    payload = base64.b64encode(document.encode("utf-8")).decode("ascii")
-    return (f'<p class="sm-print"><a download="itog-socialnye-uslugi.html" target="_blank" '
-            f'href="data:text/html;charset=utf-8;base64,{payload}">Сохранить итог для печати (одна страница, без '
-            'персональных данных)</a></p>')
+def where_html() -> str:
+    w = texts()["where"]
+    return (f'<div class="sm-where"><p><b>{_e(w["heading"])}:</b> {_e(w["text"])}</p><p>{_e(w["bureau_hours"])}<br>{_e(w["call_centre"])}</p>'
+            f'<p><small>{_e(w["sources"])}</small></p></div>')
 
 
 def _why(rec: dict) -> str:
@@ -226,20 +219,27 @@ def _needs(miss: dict) -> str:
     return "нужно одно из: " + ", ".join(str(n) for n in needs) + f" (сейчас {miss['value']})"
 
 
-def _deadlines_html() -> str:
+@lru_cache(maxsize=4)
+def deadlines_list(day: date) -> tuple[tuple[str, str, date], ...]:
+    """(plain title, short title, latest date) of the steps after an application filed on `day`."""
     try:
         from .deadlines import procedure_deadlines
-        plan = procedure_deadlines(date.today())
+        plan = procedure_deadlines(day)
     except (KitError, ImportError):
-        return ""
-    rows = []
-    for d in plan.get("deadlines", []):
-        if d.get("track") == "urgent" or not d.get("date"):
-            continue
-        rows.append(f'<li>{_e(d["title"])}: до {_e(d["date"])}</li>')
+        return ()
+    by_id = {d["id"]: d for d in plan.get("deadlines", []) if d.get("date")}
+    return tuple((label, short, date.fromisoformat(by_id[i]["date"]))
+                 for i, label, short in texts()["deadlines"]["shown"] if i in by_id)
+
+
+def _deadlines_html() -> str:
+    rows = deadlines_list(date.today())
     if not rows:
         return ""
-    return ('<h3>Сроки, если подать заявление сегодня</h3><ul class="sm-deadlines">' + "".join(rows[:6]) + "</ul>")
+    t = texts()["deadlines"]
+    return (f'<h3>{_e(t["heading"])}</h3><ul class="sm-deadlines">'
+            + "".join(f"<li>{_e(label)}: до {_e(date_ru(when))}</li>" for label, _, when in rows)
+            + f'</ul><p><small>{_e(t["note"])}</small></p>')
 
 
 def keep_errors_off_the_page() -> None:
@@ -322,25 +322,37 @@ class Calculator:
         self.summary = w.HTML()
         self.controls: dict[str, object] = {}
         self.urgent_box = self._urgent_controls()
+        # Who asks changes no rule; a relative learns the page is for them too, and what else to bring.
+        self.who = self._radio("who", t["who"]["question"], t["who"]["options"])
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
         self.questions = w.VBox()
         self.cost_box = self._cost_controls()
         self.page = w.VBox([w.HTML(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
-                            self.urgent_box, self.category, self.questions, self.cost_box, w.HTML("<hr>"), self.result],
+                            self.urgent_box, self.who, self.category, self.questions, self.cost_box, w.HTML("<hr>"),
+                            self.result, self.print_button, self.summary],
                            layout=w.Layout(max_width="760px", width="100%"))
         self._rebuild()
         self.update()
         warm_up()
 
-    def _radio(self, key: str, question: str, options, hint: str = ""):
+    def _question(self, question: str, *controls, hint: str = ""):
+        """A question and its answer controls in one box. The classes are what the page's accessibility
+        script (share/jupyter/voila/templates/socmethod/a11y.js) uses to label the controls with the
+        question and describe them with the hint and any error message beside them."""
         w = self.w
-        label = w.HTML(f"<b>{_e(question)}</b>" + (f"<br><small>{_e(hint)}</small>" if hint else ""))
-        radio = w.RadioButtons(options=[(text, value) for value, text in options], value=None,
-                               layout=w.Layout(width="auto"))
+        label = w.HTML(f'<b class="sm-qtext">{_e(question)}</b>'
+                       + (f'<br><small class="sm-hint">{_e(hint)}</small>' if hint else ""))
+        box = w.VBox([label, *controls])
+        box.add_class("sm-question")
+        return box
+
+    def _radio(self, key: str, question: str, options, hint: str = ""):
+        radio = self.w.RadioButtons(options=[(text, value) for value, text in options], value=None,
+                                    layout=self.w.Layout(width="auto"))
         radio.question = question
         radio.observe(lambda change, key=key: self.set_answer(key, change["new"]), names="value")
         self.controls[key] = radio
-        return w.VBox([label, radio])
+        return self._question(question, radio, hint=hint)
 
     def _urgent_controls(self):
         """Situations that call for urgent services today; any of them puts the urgent help first."""
@@ -354,21 +366,29 @@ class Calculator:
             self.urgent_checks[trigger["id"]] = box
         # The urgent answer appears right under these questions, before anything else is asked.
         self.urgent_now = w.HTML()
-        return w.VBox([w.HTML(f"<b>{_e(texts()['urgent']['question'])}</b>")] + list(self.urgent_checks.values())
-                      + [self.urgent_now])
+        return w.VBox([self._question(texts()["urgent"]["question"], *self.urgent_checks.values()), self.urgent_now])
 
-    def urgent_html(self) -> str:
-        from .urgent import referral, services_for_triggers
+    def urgent_needs(self) -> dict | None:
+        """The urgent services the ticked situations call for, the referral's date and any safety notes."""
+        from .urgent import referral, services_for_triggers, triggers
         chosen = [k for k, box in self.urgent_checks.items() if box.value]
         if not chosen:
+            return None
+        services = services_for_triggers(chosen)
+        summary = referral([], [s["id"] for s in services], triggers=chosen) if services else None
+        notes = [t["public_note"] for t in triggers() if t["id"] in chosen and t.get("public_note")]
+        return {"services": services, "date_ru": summary["date_ru"].rstrip(".") if summary else "", "notes": notes}
+
+    def urgent_html(self) -> str:
+        needs = self.urgent_needs()
+        if needs is None:
             return ""
         u = texts()["urgent"]
-        services = services_for_triggers(chosen)
+        notes = "".join(f"<p><b>{_e(n)}</b></p>" for n in needs["notes"])
         items = "".join(f'<li><b>{_e(s["public"])}</b><br><small>{_e(s["title"])} (срочная услуга N {s["number"]})</small></li>'
-                        for s in services)
-        summary = referral([], [s["id"] for s in services], triggers=chosen) if services else None
-        date_text = f' Направление — {summary["date_ru"]}.' if summary else ""
-        return (f'<div class="sm-urgent" role="alert"><h3>{_e(u["heading"])}</h3>'
+                        for s in needs["services"])
+        date_text = f' Направление — {needs["date_ru"]}.' if needs["date_ru"] else ""
+        return (f'<div class="sm-urgent" role="alert"><h3>{_e(u["heading"])}</h3>{notes}'
                 f'<ul>{items}</ul><p>{_e(u["text"])}{_e(date_text)}</p></div>')
 
     def _cost_controls(self):
@@ -382,18 +402,20 @@ class Calculator:
         self.free_category = w.Dropdown(options=categories, value=None, layout=w.Layout(width="auto", max_width="100%"))
         self.income_error = w.HTML()
         self.members_error = w.HTML()
+        for error in (self.income_error, self.members_error):
+            error.add_class("sm-qerror")
         for control in (self.income, self.members, self.free_category):
             control.observe(lambda change: self.update(), names="value")
-        label = lambda text, hint="": w.HTML(f"<b>{_e(text)}</b>" + (f"<br><small>{_e(hint)}</small>" if hint else ""))  # noqa: E731
         return w.VBox([w.HTML(f"<h3>{_e(c['heading'])}</h3>"),
-                       label(c["family_income"], c["family_income_hint"]), self.income, self.income_error,
-                       label(c["members"]), self.members, self.members_error,
-                       label(c["free_category"]), self.free_category])
+                       self._question(c["family_income"], self.income, self.income_error, hint=c["family_income_hint"]),
+                       self._question(c["members"], self.members, self.members_error),
+                       self._question(c["free_category"], self.free_category)])
 
     def cost_html(self, result: dict) -> str:
         """The cost block for the recommended forms, or the reason it cannot be shown."""
         from .cost import estimate, group_for, per_capita_income
         self.income_error.value = self.members_error.value = ""
+        self.cost_estimate = None
         forms = list(dict.fromkeys(r["form"] for r in result.get("recommendations", []) + result.get("depends_on", [])))
         if not forms:
             return ""
@@ -407,6 +429,7 @@ class Calculator:
             target = self.members_error if err.field == "members" else self.income_error
             target.value = f'<span class="sm-error" role="alert">{_e(err.message)} {_e(err.fix)}</span>'
             return ""
+        self.cost_estimate = est
         rows = "".join(f'<li>{_e(f["label"].capitalize())}: '
                        + ("бесплатно" if f["free"] else f'не более {f["upper_fee"]:,} ₽ в месяц'.replace(",", " "))
                        + f'<br><small>{_e(f["rule"])}</small></li>' for f in est["forms"].values())
@@ -414,6 +437,9 @@ class Calculator:
                 f'<p><small>{_e(est["is_estimate"])}</small></p>')
 
     def set_answer(self, key: str, value) -> None:
+        if key == "who":        # wording only: the rules do not ask who is asking
+            self.update()
+            return
         if key == "category" and value != self.answers.get("category"):
             self.answers = {"category": value}
             self._rebuild()
@@ -447,29 +473,42 @@ class Calculator:
 
     def prepare_summary(self) -> str:
         """Put the download link of the one-page summary under the result; returns the document."""
-        document = summary_document(self.answers_text(), self.result.value)
+        from .public_summary import summary_document, summary_link
+        if self.shown is None:
+            return ""
+        document = summary_document(self.answers_list(), self.shown["result"], self.shown["documents"],
+                                    cost=self.cost_estimate, urgent=self.urgent_needs())
         self.summary.value = summary_link(document)
         return document
 
-    def answers_text(self) -> list[str]:
-        """The answers as the visitor saw them (question: answer), for the printed summary."""
-        lines = []
+    def answers_list(self) -> list[tuple[str, str, str]]:
+        """The answers as the visitor saw them, (section, question, answer), for the printed summary; the
+        section is the scale's heading for an activity, else empty."""
+        triples = []
+        headings = texts()["questions"]
         for key, control in self.controls.items():
-            if control.value is None or key.split(".")[0] not in ["category"] + relevant_questions(self.answers.get("category")):
+            field = key.split(".")[0]
+            if control.value is None or field not in ["who", "category"] + relevant_questions(self.answers.get("category")):
                 continue
             label = dict((v, t) for t, v in control.options).get(control.value, control.value)
-            question = control.question if hasattr(control, "question") else key
-            lines.append(f"{question}: {label}")
-        return lines
+            section = headings[field]["heading"] if "." in key else ""
+            triples.append((section, getattr(control, "question", key), label))
+        return triples
+
+    def answers_text(self) -> list[str]:
+        return [f"{question}: {answer}" for _, question, answer in self.answers_list()]
 
     def missing(self) -> list[str]:
         """Questions not answered yet (flags default to nothing: "не знаю" must be chosen, not assumed)."""
-        return [k for k, c in self.controls.items() if k != "category" and c.value is None
+        return [k for k, c in self.controls.items() if k not in ("who", "category") and c.value is None
                 and k.split(".")[0] in relevant_questions(self.answers.get("category"))]
 
     def update(self) -> None:
         urgent = self.urgent_html()     # urgent help is shown first, whatever else is answered
         self.urgent_now.value = urgent
+        self.shown = None               # what the summary would print: only a complete result
+        self.summary.value = ""         # an old summary would not match the new answers
+        self.print_button.disabled = True
         if not self.answers.get("category"):
             self.result.value = urgent + "<p>Ответьте на вопросы — результат появится здесь.</p>"
             return
@@ -483,8 +522,7 @@ class Calculator:
         except KitError as err:
             self.result.value = urgent + result_html({"error": err.to_dict()})
             return
-        case = case_from_answers(self.answers)
-        body = urgent + result_html(result, extra=self.cost_html(result) + documents_html(case, result))
-        self.result.value = body
-        self.summary.value = ""                 # an old summary would not match the new answers
+        groups = document_groups(case_from_answers(self.answers), result, self.controls["who"].value == "relative")
+        self.result.value = urgent + result_html(result, extra=self.cost_html(result) + documents_html(groups))
+        self.shown = {"result": result, "documents": groups}
         self.print_button.disabled = False

@@ -31,6 +31,7 @@ from functools import lru_cache
 
 import holidays
 
+from .wording import date_ru
 from .errors import KitError
 from .resources import data_path
 
@@ -50,8 +51,6 @@ _NO_AUTO_TRANSFER = {(1, d) for d in range(1, 9)}
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-_RU_MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                       "сентября", "октября", "ноября", "декабря")
 
 
 # ------------------------------------------------------------------------------------------ calendar
@@ -196,8 +195,6 @@ def parse_date(text: str, field: str) -> date:
         raise KitError("bad_date", field=field, value=text) from None
 
 
-def _ru(d: date) -> str:
-    return f"{d.day} {_RU_MONTHS_GENITIVE[d.month - 1]} {d.year} г."
 
 
 # ------------------------------------------------------------------------------------------ rules
@@ -390,7 +387,7 @@ def _evaluate(rule: dict, events: dict, events_def: dict) -> tuple[dict, date, s
         "track": rule["track"],
         "title": rule["title"],
         "date": result.isoformat(),
-        "date_text": _ru(result),
+        "date_text": date_ru(result),
         "rule": _rule_text(rule),
         "basis": {"paragraph": rule["basis"], "seed_line": rule["seed_line"], "quote": rule["quote"]},
         "counted_from": {"event": rule["from"], "title": events_def[rule["from"]]["title"],
@@ -411,23 +408,23 @@ def _warnings(computed: dict, internal: dict, decided: date | None, programme_en
     if decided is not None and "decision" in internal:
         due = internal["decision"][0]
         if decided > due:
-            out.append(f"Решение принято {_ru(decided)} — позже срока п. 5.4 ({_ru(due)}).")
+            out.append(f"Решение принято {date_ru(decided)} — позже срока п. 5.4 ({date_ru(due)}).")
     programme = computed.get("programme")
     if programme and programme.get("capped") and decided is not None:
         cap = date.fromisoformat(programme["cap"]["date"])
         if cap < decided:
-            out.append(f"Десять рабочих дней со дня подачи заявления истекли {_ru(cap)}, раньше решения: "
+            out.append(f"Десять рабочих дней со дня подачи заявления истекли {date_ru(cap)}, раньше решения: "
                        "срок составления программы по п. 5.5 уже пропущен.")
     if programme_end is not None and "revision" in internal:
         revision = internal["revision"][0]
         if programme_end > revision:
-            out.append(f"Программа действует до {_ru(programme_end)}, дольше трёх лет: пересмотр "
-                       f"не позднее {_ru(revision)} (п. 8.1).")
+            out.append(f"Программа действует до {date_ru(programme_end)}, дольше трёх лет: пересмотр "
+                       f"не позднее {date_ru(revision)} (п. 8.1).")
     if "provider_conclusion" in internal and "programme" in internal:
         send_by, made_by = internal["provider_conclusion"][0], internal["programme"][0]
         if send_by < made_by:
-            out.append(f"Срок направления заключения поставщика ({_ru(send_by)}) наступает раньше "
-                       f"последнего дня составления программы ({_ru(made_by)}): проверьте дату окончания программы.")
+            out.append(f"Срок направления заключения поставщика ({date_ru(send_by)}) наступает раньше "
+                       f"последнего дня составления программы ({date_ru(made_by)}): проверьте дату окончания программы.")
     return out
 
 

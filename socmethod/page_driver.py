@@ -52,3 +52,50 @@ def answer_elderly(page) -> None:
     answer_case(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
                 "С помощью других или с ходунками, коляской", ELDERLY_FLAGS, extra=["II группа"])
     page.wait_for_selector("text=Вам могут предложить")
+
+
+def accessibility_problems(page) -> list[str]:
+    """Controls a screen reader would reach without knowing what they are: every radio, checkbox, text
+    field, list and button needs a name, and every radio a named radio group (its question). Read from
+    Chromium's own accessibility tree (DevTools protocol), i.e. what assistive technology gets."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {n["nodeId"]: n for n in nodes}
+
+    def role(n):
+        return n.get("role", {}).get("value")
+
+    def name(n):
+        return (n.get("name", {}).get("value") or "").strip()
+
+    problems = []
+    for n in nodes:
+        if n.get("ignored") or role(n) not in ("radio", "checkbox", "textbox", "combobox", "button", "radiogroup"):
+            continue
+        if not name(n):
+            problems.append(f"{role(n)} without a name")
+        if role(n) == "radio":
+            parent = by_id.get(n.get("parentId"))
+            while parent is not None and role(parent) != "radiogroup":
+                parent = by_id.get(parent.get("parentId"))
+            if parent is None or not name(parent):
+                problems.append(f"radio «{name(n)}» outside a named radio group")
+    return problems
+
+
+def summary_from_page(page) -> str:
+    """Press «Итог для печати» and return the summary document its link carries."""
+    import base64
+    page.get_by_role("button", name="Итог для печати").click()
+    link = page.locator(".sm-print a")
+    link.wait_for()
+    href = link.get_attribute("href")
+    prefix = "data:text/html;charset=utf-8;base64,"
+    assert href.startswith(prefix), href[:60]
+    return base64.b64decode(href[len(prefix):]).decode("utf-8")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF Chromium printed (its page objects are written uncompressed)."""
+    import re
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))

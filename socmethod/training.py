@@ -1260,8 +1260,8 @@ def route(applied: date, decided: date | None = None, programme_end: date | None
 
 
 def _ru_date(d: date) -> str:
-    from .deadlines import _ru
-    return _ru(d)
+    from .wording import date_ru
+    return date_ru(d)
 
 
 def days_strip_html(start: date, end: date, marks: dict[date, list[str]]) -> str:

@@ -18,6 +18,7 @@ import tomllib
 from datetime import date, datetime
 from functools import lru_cache
 
+from .wording import date_ru
 from .errors import KitError
 from .resources import data_path
 
@@ -26,8 +27,6 @@ SERVICE_COUNT = 11
 ACT_SERVICE_COUNT = 8
 _MATCHES = {"same", "part", "shorter"}
 _FIELD_KINDS = {"text", "number", "choice", "multi", "flag"}
-_RU_MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                       "сентября", "октября", "ноября", "декабря")
 _WEEKEND = (5, 6)
 DOCUMENT_TITLE = "Направление на получение срочных социальных услуг"
 
@@ -262,7 +261,7 @@ def referral(circumstances: list[str], services: list[str], on: date | None = No
     return {
         "document": DOCUMENT_TITLE,
         "date": on.isoformat(),
-        "date_ru": _ru(on),
+        "date_ru": date_ru(on),
         "same_day": True,
         "deadline": {"prepared": on.isoformat(), "issued": on.isoformat(),
                      "text": "Направление готовится в день поступления заявления и выдаётся в день его подачи (пп. 6.2, 6.3)."},
@@ -394,5 +393,3 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _ru(d: date) -> str:
-    return f"{d.day} {_RU_MONTHS_GENITIVE[d.month - 1]} {d.year} г."

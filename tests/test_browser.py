@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import require_chromium
-from socmethod.page_driver import answer_case, answer_elderly, free_port, launch
+from socmethod.page_driver import (accessibility_problems, answer_case, answer_elderly, free_port, launch,
+                                   summary_from_page)
+from socmethod.page_driver import pdf_pages
 from socmethod.serve import voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,3 +142,61 @@ def test_controls_work_from_the_keyboard(page):
     radio.focus()
     page.keyboard.press("Space")
     page.wait_for_selector("text=Группа инвалидности")
+
+
+def test_every_control_is_labelled_by_its_question(page):
+    answer_elderly(page)
+    page.get_by_placeholder("например, 32000").fill("-5")
+    page.get_by_placeholder("например, 32000").press("Enter")
+    page.locator(".sm-error[role=alert]").first.wait_for()
+    time.sleep(0.3)                         # the labelling script runs on the next animation frame
+    assert accessibility_problems(page) == []
+    # The question is the group's name; the hint and an error beside a field are its description.
+    page.get_by_role("radiogroup", name="Группа инвалидности").get_by_role("radio", name="II группа", exact=True).wait_for()
+    income = page.get_by_role("textbox", name="Доход семьи в месяц, ₽ (всех, кто живёт вместе)")
+    described = income.get_attribute("aria-describedby").split()
+    texts = " ".join(page.locator(f"#{i}").inner_text() for i in described)
+    assert "Пенсии, зарплаты" in texts and "доход" in texts.lower()
+    assert page.get_by_role("group", name="Нужна ли помощь прямо сегодня?", exact=False).count() == 1
+
+
+def test_arrow_keys_choose_within_a_question_and_tab_moves_to_the_next(page):
+    group = page.get_by_role("radiogroup", name="Кто этот человек?")
+    first = group.get_by_role("radio").first
+    first.focus()
+    page.keyboard.press("Space")
+    page.wait_for_selector("text=Группа инвалидности")
+    page.keyboard.press("ArrowDown")            # the next answer: working age with a disability
+    page.wait_for_selector("text=Какие нарушения главные?")
+    assert group.get_by_role("radio").nth(1).is_checked()
+    page.keyboard.press("Tab")                  # leaves the group for the next question's answers
+    focused = page.evaluate("document.activeElement.getAttribute('name')")
+    assert focused and focused != first.get_attribute("name")
+
+
+def test_a_relative_is_told_to_bring_their_own_documents(page):
+    page.get_by_role("radiogroup", name="Кому нужна помощь?").get_by_role("radio", name="Родственнику или знакомому").check()
+    answer_elderly(page)
+    page.wait_for_selector("text=Если заявление за близкого подаёте вы, возьмите и свои документы")
+    assert "На дому — программа N 1" in page.inner_text("body")
+
+
+def test_print_summary_is_one_a4_page_without_personal_data(page):
+    answer_elderly(page)
+    page.get_by_placeholder("например, 32000").fill("32000")
+    page.get_by_placeholder("например, 32000").press("Enter")
+    page.wait_for_selector("text=не более")
+    document = summary_from_page(page)
+    printed = page.context.browser.new_page()
+    printed.set_content(document)
+    text = printed.inner_text("body")
+    pdf = printed.pdf(prefer_css_page_size=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "calculator_summary.pdf").write_bytes(pdf)
+    assert "На дому — программа N 1" in text and "Стационарная форма при временном проживании — программа N 4" in text
+    assert "Группа инвалидности: II группа" in text and "не более" in text and "(812) 576-05-76" in text
+    assert pdf_pages(pdf) == 1
+    # A changed answer withdraws the summary: it would no longer match the page.
+    page.get_by_role("radiogroup", name="Есть ли конфликт в семье, насилие, зависимость кого-то из живущих вместе?") \
+        .get_by_role("radio", name="Да").check()
+    page.locator(".sm-print").wait_for(state="detached")

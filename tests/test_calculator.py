@@ -130,8 +130,82 @@ def test_print_summary_carries_answers_and_result_and_no_personal_fields():
     assert m, "the result offers a printable summary"
     doc = base64.b64decode(m.group(1)).decode("utf-8")
     assert "@media print" in doc and "size:A4" in doc
-    assert "Вам могут предложить" in doc and "N 1" in doc
-    assert "Группа инвалидности: II группа" in doc
+    text = re.sub(r"<[^>]+>", "", doc)
+    assert "Вам могут предложить" in text and "На дому — программа N 1" in text
+    assert "Группа инвалидности: II группа" in text
+    # The bureau's hours (seed 000, lines 94-99) and the deadlines in words go with it.
+    assert "13:00–13:48" in text and "обследование — до " in text and " г." in text
     assert not re.search(r"Фамилия|паспорт серии|СНИЛС", doc)
     calc.controls["lives_alone"].value = "no"
     assert calc.summary.value == ""          # a changed answer withdraws the old summary
+
+
+def test_who_asks_changes_no_rule_but_a_relative_is_told_what_to_bring_for_themselves():
+    calc = Calculator()
+    assert "Кому нужна помощь?" in calc.who.children[0].value
+    _click_through(calc, ELDERLY_ANSWERS)
+    for_self = calc.result.value
+    assert "sm-docs-representative" not in for_self          # nobody said a relative applies
+    calc.controls["who"].value = "relative"
+    page = calc.result.value
+    # The same programmes; above the documents, the representative's own (405-р п. 3.1, seed lines 197, 207).
+    assert page.count("N 1") == for_self.count("N 1") and page.count("N 4") == for_self.count("N 4")
+    note = page[page.index("sm-docs-representative"):page.index("sm-docs-general")]
+    assert "полномочия" in note and "Паспорт" in note
+    calc.print_button.click()
+    assert "Кому нужна помощь?: Родственнику или знакомому" in calc.answers_text()
+    calc.controls["who"].value = "self"
+    assert "sm-docs-representative" not in calc.result.value
+
+
+def test_every_answer_control_sits_in_a_question_box_with_its_text():
+    """The page's accessibility script labels each control by the `.sm-qtext` of its `.sm-question` box;
+    a control outside such a box would reach a screen reader without its question."""
+    import ipywidgets as w
+    calc = Calculator()
+    _click_through(calc, {**ELDERLY_ANSWERS, "psychiatrist_recommends": "none"})
+
+    def walk(widget, boxes):
+        inside = boxes + (["sm-question"] if "sm-question" in getattr(widget, "_dom_classes", ()) else [])
+        if isinstance(widget, (w.RadioButtons, w.Text, w.Dropdown, w.Checkbox)):
+            yield widget, inside
+        for child in getattr(widget, "children", ()):
+            yield from walk(child, inside)
+
+    controls = list(walk(calc.page, []))
+    assert len(controls) > 25
+    assert all(boxes == ["sm-question"] for _, boxes in controls), [c.description for c, b in controls if not b]
+    # Each box names its question once, the control's own answers aside.
+    for box in (calc.who, calc.category):
+        assert box.children[0].value.count('class="sm-qtext"') == 1
+
+
+def test_print_button_and_summary_are_on_the_page():
+    calc = Calculator()
+    assert calc.print_button in calc.page.children and calc.summary in calc.page.children
+    assert calc.print_button.disabled
+
+
+def test_violence_tells_to_call_112_on_the_page_and_in_the_summary():
+    calc = Calculator()
+    calc.urgent_checks["violence"].value = True
+    assert "звоните 112" in calc.urgent_now.value and "звоните 112" in calc.result.value
+    assert "семени" not in calc.result.value               # the methodologists' note stays in the data
+    _click_through(calc, ELDERLY_ANSWERS)
+    assert "звоните 112" in calc.prepare_summary()
+    calc.urgent_checks["violence"].value = False
+    calc.urgent_checks["no_food"].value = True
+    assert "112" not in calc.result.value and "112" not in calc.prepare_summary()
+
+
+def test_summary_deadlines_are_dated_in_words_with_the_year_once():
+    from datetime import date
+
+    from socmethod.public_summary import summary_document
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    doc = summary_document(calc.answers_list(), calc.shown["result"], calc.shown["documents"],
+                           today=date(2025, 12, 29))
+    # Application on 2025-12-29: survey 2026-01-13 (after the New Year holidays), programme 2026-01-22.
+    assert "обследование — до 13 января;" in doc and "до 22 января 2026 г." in doc
+    assert doc.count("2026 г.") == 1 and "Расчёт от 29 декабря 2025 г." in doc

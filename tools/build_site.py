@@ -50,6 +50,7 @@ BROWSER_WHEELS = [
 # What Pyodide's loadPackage must find next to pyodide.js (the kernel loads micropip before piplite).
 PYODIDE_LOCKED = {"micropip": "0.11.0", "packaging": "24.2"}
 
+A11Y_SCRIPT = ROOT / "share" / "jupyter" / "voila" / "templates" / "socmethod" / "a11y.js"
 CDN_LINK = re.compile(r'<link rel="stylesheet" href="https?://[^"]*"[^>]*>\n?')
 KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
 
@@ -228,10 +229,15 @@ def voici_build(out: Path, quiet: bool) -> None:
     # JupyterLite's own lab/notebook bundle: the Voici pages never load it (they use voici/build/).
     shutil.rmtree(staging / "build", ignore_errors=True)
     # Voila's page template links FontAwesome from a CDN (used only for widget icons; the calculator has
-    # none): drop those links so the page asks no other host.
+    # none): drop those links so the page asks no other host. The script that ties each question to its
+    # answers (the Voila template includes the same file) goes in before </body>.
+    a11y = "<script>\n" + A11Y_SCRIPT.read_text(encoding="utf-8") + "</script>\n"
     for page in (staging / "voici" / "render").glob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        page.write_text(CDN_LINK.sub("", text), encoding="utf-8")
+        text = CDN_LINK.sub("", page.read_text(encoding="utf-8"))
+        if "</body>" not in text:
+            raise SystemExit(f"bad site: {page} has no </body> to put the accessibility script before")
+        end = text.rfind("</body>")
+        page.write_text(text[:end] + a11y + text[end:], encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     old = out.with_name(out.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
