@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import require_chromium
-from socmethod.page_driver import answer_elderly, free_port, launch
+from socmethod.page_driver import accessibility_problems, answer_elderly, free_port, launch, summary_from_page
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -84,6 +84,9 @@ def test_static_site_recommends_offline(server):
 
             answer_elderly(pg)
             body = pg.inner_text("body")
+            time.sleep(0.3)                 # the labelling script runs on the next animation frame
+            problems = accessibility_problems(pg)
+            summary = summary_from_page(pg)
             ARTIFACTS.mkdir(exist_ok=True)
             pg.screenshot(path=str(ARTIFACTS / "site_elderly.png"), full_page=True)
         finally:
@@ -91,6 +94,9 @@ def test_static_site_recommends_offline(server):
     # The same answers as the Voila test: group II, degrees 2/2, lonely -> home care, programme N 1.
     assert "На дому — программа N 1" in body
     assert "Traceback" not in body
+    # The static pages carry the same labelling script and the same printable summary as Voila's.
+    assert problems == []
+    assert "На дому — программа N 1" in summary and "13:00–13:48" in summary
     hosts = {urlsplit(u).hostname for u in requested if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
     assert hosts == {"127.0.0.1"}, sorted(u for u in requested if urlsplit(u).hostname != "127.0.0.1")
     assert any("/static/pyodide/pyodide.asm.wasm" in u for u in requested)
