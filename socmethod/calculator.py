@@ -506,23 +506,27 @@ class Calculator:
     def update(self) -> None:
         urgent = self.urgent_html()     # urgent help is shown first, whatever else is answered
         self.urgent_now.value = urgent
-        self.shown = None               # what the summary would print: only a complete result
         self.summary.value = ""         # an old summary would not match the new answers
-        self.print_button.disabled = True
+        self.result.value = urgent + self._result_body()
+        # Each widget change is a message to the browser: set the button once, to its final state.
+        self.print_button.disabled = self.shown is None
+
+    def _result_body(self) -> str:
+        """The result for the current answers; sets `shown`, what the summary would print (only a
+        complete result)."""
+        self.shown = None
         if not self.answers.get("category"):
-            self.result.value = urgent + "<p>Ответьте на вопросы — результат появится здесь.</p>"
-            return
+            return "<p>Ответьте на вопросы — результат появится здесь.</p>"
         missing = self.missing()
         if missing:
-            self.result.value = urgent + (f'<p class="sm-pending">Осталось ответить на вопросов: {len(missing)}. '
-                                          'Если ответ неизвестен, выберите «Не знаю».</p>')
-            return
+            return (f'<p class="sm-pending">Осталось ответить на вопросов: {len(missing)}. '
+                    'Если ответ неизвестен, выберите «Не знаю».</p>')
+        case = case_from_answers(self.answers)
         try:
-            result = assess(case_from_answers(self.answers))
+            result = assess(case)
         except KitError as err:
-            self.result.value = urgent + result_html({"error": err.to_dict()})
-            return
-        groups = document_groups(case_from_answers(self.answers), result, self.controls["who"].value == "relative")
-        self.result.value = urgent + result_html(result, extra=self.cost_html(result) + documents_html(groups))
+            return result_html({"error": err.to_dict()})
+        groups = document_groups(case, result, self.controls["who"].value == "relative")
+        body = result_html(result, extra=self.cost_html(result) + documents_html(groups))
         self.shown = {"result": result, "documents": groups}
-        self.print_button.disabled = False
+        return body
