@@ -82,6 +82,17 @@ def _ripso(numbers) -> str:
     return ", ".join(f"N {n}" for n in numbers) if numbers else "номер не указан"
 
 
+def degree_lines(result: dict) -> list[tuple[str, str]]:
+    """("Уход за собой", "степень 2 из 3 — … (16 из 24 баллов).") for each scale assessed."""
+    lines = []
+    for name, title in (("self_care", "Уход за собой"), ("mobility", "Передвижение")):
+        s = result.get(name)
+        if s:
+            lines.append((title, f'степень {s["degree"]} из 3 — {s["band"].lower()} '
+                                 f'({s["points"]} из {s["max_points"]} баллов).'))
+    return lines
+
+
 def result_html(result: dict, extra: str = "") -> str:
     """The result as an HTML fragment in plain Russian (no personal data: answers only). `extra` is
     placed after the programmes (the cost block)."""
@@ -91,11 +102,7 @@ def result_html(result: dict, extra: str = "") -> str:
     parts = []
     if "error" in result:
         return f'<div class="sm-error" role="alert">{_e(result["error"]["message"])}</div>'
-    for name, title in (("self_care", "Уход за собой"), ("mobility", "Передвижение")):
-        s = result.get(name)
-        if s:
-            parts.append(f'<p class="sm-degree"><b>{title}:</b> степень {s["degree"]} из 3 — {_e(s["band"].lower())} '
-                         f'({s["points"]} из {s["max_points"]} баллов).</p>')
+    parts.extend(f'<p class="sm-degree"><b>{title}:</b> {_e(text)}</p>' for title, text in degree_lines(result))
     recs = result.get("recommendations", [])
     if recs:
         items = "".join(

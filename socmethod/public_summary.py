@@ -13,8 +13,9 @@ from __future__ import annotations
 import base64
 from datetime import date
 
-from .calculator import _e, _ripso, _when, date_ru, deadlines_list, texts
+from .calculator import _e, _ripso, _when, deadlines_list, degree_lines, texts
 from .rules import bundled_ruleset
+from .wording import date_ru
 
 STYLE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:9pt;line-height:1.25;max-width:52em;margin:1.5em auto;color:#000}
@@ -115,11 +116,7 @@ def summary_document(answers: list[tuple[str, str, str]], result: dict, document
                    + (f"<p>{_e(services)}.</p>" if services else "") + f'<p>{_e(u["summary_text"])}</p></div>')
 
     out.append("<h2>Результат</h2>")
-    for name, title in (("self_care", "Уход за собой"), ("mobility", "Передвижение")):
-        s = result.get(name)
-        if s:
-            out.append(f'<p><b>{title}:</b> степень {s["degree"]} из 3 — {_e(s["band"].lower())} '
-                       f'({s["points"]} из {s["max_points"]} баллов).</p>')
+    out.extend(f"<p><b>{title}:</b> {_e(text)}</p>" for title, text in degree_lines(result))
     recs = result.get("recommendations", [])
     if recs:
         out.append("<p><b>Вам могут предложить:</b></p><ul>" + "".join(
