@@ -107,11 +107,13 @@ def result_html(result: dict, extra: str = "") -> str:
     if recs:
         items = "".join(
             f'<li><b>{_e(forms[r["form"]].capitalize())}</b> — программа {_ripso(r["ripso"])}'
-            f'<br><small>Почему: {_e(_why(r))}. Основание: 405-р, таблица {r["table"]}, строка {r["rule"]}.</small>'
+            f'<br><small>Что это: {_e(t["form_hints"][r["form"]])}. Почему: {_e(_why(r))}. '
+            f'Основание: 405-р, таблица {r["table"]}, строка {r["rule"]}.</small>'
             + (f'<br><small>{_e(r["caveat"])}</small>' if r.get("caveat") else "") + "</li>"
             for r in recs)
         parts.append(f'<h3>Вам могут предложить</h3><ul class="sm-recs">{items}</ul>'
-                     '<p><small>Если форм несколько, выбираете вы.</small></p>')
+                     f'<p><small>Если форм несколько, выбираете вы. {_e(t["form_hints"]["ripso"])} '
+                     f'Что значат формы — по {_e(t["form_hints"]["source"])}.</small></p>')
     depends = result.get("depends_on", [])
     if depends:
         items = "".join(f'<li>{_e(forms[d["form"]].capitalize())} ({_ripso(d["ripso"])}) — если '

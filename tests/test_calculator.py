@@ -209,3 +209,14 @@ def test_summary_deadlines_are_dated_in_words_with_the_year_once():
     # Application on 2025-12-29: survey 2026-01-13 (after the New Year holidays), programme 2026-01-22.
     assert "обследование — до 13 января;" in doc and "до 22 января 2026 г." in doc
     assert doc.count("2026 г.") == 1 and "Расчёт от 29 декабря 2025 г." in doc
+
+
+def test_every_form_has_a_plain_explanation():
+    from socmethod.calculator import texts
+    from socmethod.rules import bundled_ruleset
+    hints = texts()["form_hints"]
+    assert set(bundled_ruleset().forms) <= set(hints), set(bundled_ruleset().forms) - set(hints)
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    assert "Что это: социальный работник приходит к вам домой" in calc.result.value
+    assert "РИПСО" in calc.result.value
