@@ -7,7 +7,8 @@ runtime only), and every wheel the calculator needs (pure Python, from PyPI, plu
 its data). Nothing is fetched from a CDN and the PyPI fallback is off, so any static server can serve it.
 
 First run: installs the build tools into the running interpreter's environment (the project's `site` extra,
-or the pinned list below), downloads the wheels with pip and Pyodide with `npm pack` into build/site-cache/.
+or the pinned list below), downloads the wheels with pip and Pyodide with `npm pack` into build/site-cache/,
+and compiles the wheels' Python to bytecode with that Pyodide under Node (cached there too).
 Re-runs reuse that cache and need no network. The output is built in build/site/ (removed after) and swapped into place.
 """
 from __future__ import annotations
@@ -193,6 +194,89 @@ def build_kit_wheel(dest: Path) -> Path:
     return kit
 
 
+# Compiles Python sources with the Pyodide interpreter itself (Node runs the npm package), so the bytecode
+# has exactly the magic number the browser's CPython expects.
+COMPILE_JS = r"""
+const path = require("path");
+const [pyodideDir, root] = process.argv.slice(2);
+const { loadPyodide } = require(path.join(pyodideDir, "pyodide.js"));
+(async () => {
+  const py = await loadPyodide({ indexURL: pyodideDir + path.sep });
+  py.FS.mkdirTree("/w");
+  py.FS.mount(py.FS.filesystems.NODEFS, { root }, "/w");
+  py.runPython(`
+import compileall, py_compile, sys
+if not compileall.compile_dir("/w", quiet=1, workers=1,
+                              invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH):
+    sys.exit("compileall failed")
+`);
+})().catch((e) => { console.error(e); process.exit(1); });
+"""
+
+
+def precompile_wheels(wheels: list[Path], pyodide: Path) -> None:
+    """Add __pycache__/*.cpython-313.pyc to each wheel, in place (cached by the wheel's checksum).
+
+    A wheel from PyPI carries sources only, and the browser's CPython compiles every module it imports,
+    at every page load: importing IPython alone took ~4 s of the cold load on two cores. The .py files
+    stay (tracebacks keep their source lines). The bytecode is "unchecked-hash": used whatever the
+    source's timestamp, which unpacking a wheel sets to the time of the load anyway.
+    """
+    cache = CACHE / "pyc"
+    cache.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for whl in wheels:
+        cached = cache / f"{_sha256(whl)}.whl"
+        if cached.exists():
+            shutil.copy2(cached, whl)
+        else:
+            todo.append((whl, cached))
+    # keep only what this build uses (the kit's wheel differs at every build)
+    used = {cached.name for _, cached in todo} | {f"{_sha256(w)}.whl" for w in wheels}
+    for old in cache.glob("*.whl"):
+        if old.name not in used:
+            old.unlink()
+    if not todo:
+        return
+    if not shutil.which("node"):
+        raise SystemExit("node not found: the wheels are compiled for the browser by Pyodide under Node "
+                         "(apt-get install nodejs)")
+    tmp = CACHE / "pyc.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    for i, (whl, _) in enumerate(todo):
+        with zipfile.ZipFile(whl) as zf:
+            zf.extractall(tmp / str(i))
+    script = tmp / "compile.js"
+    script.write_text(COMPILE_JS)
+    run(["node", str(script), str(pyodide), str(tmp)])
+    for i, (whl, cached) in enumerate(todo):
+        base = tmp / str(i)
+        with zipfile.ZipFile(whl) as zf:
+            infos = zf.infolist()
+            contents = {info.filename: zf.read(info) for info in infos}
+        record = next(n for n in contents if n.endswith(".dist-info/RECORD"))
+        pycs = sorted(p.relative_to(base).as_posix() for p in base.rglob("*.pyc"))
+        lines = contents[record].decode().rstrip("\n").split("\n")
+        for name in pycs:
+            data = (base / name).read_bytes()
+            contents[name] = data
+            lines.append(f"{name},sha256={_b64_sha256(data)},{len(data)}")
+        contents[record] = ("\n".join(lines) + "\n").encode()
+        out = whl.with_suffix(".tmp")
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info in infos:
+                if info.filename != record:
+                    zf.writestr(info, contents[info.filename], zipfile.ZIP_DEFLATED)
+            for name in pycs:
+                zf.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), contents[name],
+                            zipfile.ZIP_DEFLATED)
+            zf.writestr(next(i for i in infos if i.filename == record), contents[record], zipfile.ZIP_DEFLATED)
+        out.replace(whl)
+        shutil.copy2(whl, cached)
+    shutil.rmtree(tmp)
+
+
 def lay_out_lite_dir(wheels: Path, pyodide: Path) -> None:
     """build/site/: static/pyodide (the runtime + what the lock names), pypi/ (wheels), jupyter-lite.json."""
     shutil.rmtree(WORK, ignore_errors=True)
@@ -243,6 +327,10 @@ def lay_out_lite_dir(wheels: Path, pyodide: Path) -> None:
         if len(found) != 1:
             raise SystemExit(f"expected one {prefix} wheel in {KERNEL_EXTENSION}/static/pypi, found {found}")
         shipped.append((found[0], f"../../extensions/{KERNEL_EXTENSION}/static/pypi/{found[0].name}"))
+    precompile_wheels([whl for whl, _ in shipped] + [static / packages[n]["file_name"] for n in PYODIDE_LOCKED],
+                      pyodide)
+    for name in PYODIDE_LOCKED:
+        packages[name]["sha256"] = _sha256(static / packages[name]["file_name"])
     for whl, file_name in shipped:
         name = _dist_name(whl)
         # depends stays empty: every package is named in `packages` below, so none is reached only through
