@@ -205,7 +205,8 @@ const { loadPyodide } = require(path.join(pyodideDir, "pyodide.js"));
   py.FS.mkdirTree("/w");
   py.FS.mount(py.FS.filesystems.NODEFS, { root }, "/w");
   py.runPython(`
-import compileall, py_compile, sys
+import compileall, py_compile, sys, warnings
+warnings.simplefilter("ignore", SyntaxWarning)   # e.g. invalid escapes in ipywidgets' own tests
 if not compileall.compile_dir("/w", quiet=1, workers=1,
                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH):
     sys.exit("compileall failed")
