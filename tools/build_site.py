@@ -7,7 +7,8 @@ runtime only), and every wheel the calculator needs (pure Python, from PyPI, plu
 its data). Nothing is fetched from a CDN and the PyPI fallback is off, so any static server can serve it.
 
 First run: installs the build tools into the running interpreter's environment (the project's `site` extra,
-or the pinned list below), downloads the wheels with pip and Pyodide with `npm pack` into build/site-cache/.
+or the pinned list below), downloads the wheels with pip and Pyodide with `npm pack` into build/site-cache/,
+and compiles the wheels' Python to bytecode with that Pyodide under Node (cached there too).
 Re-runs reuse that cache and need no network. The output is built in build/site/ (removed after) and swapped into place.
 """
 from __future__ import annotations
@@ -36,19 +37,36 @@ PYODIDE_PYTHON = "3.13"             # the CPython inside that Pyodide
 # jupyterlite-pyodide-kernel 0.7.2 gives "No kernel available" with Voici 0.10.0.
 SITE_TOOLS = ["voici==0.10.0", "jupyterlite-core==0.7.6", "jupyterlite-pyodide-kernel==0.7.0", "hatchling>=1.20"]
 # What runs in the browser: every pure-Python wheel, pinned (downloaded with --no-deps, so the site is the
-# same on every build). The Pyodide kernel installs ipython, jedi and comm (with their dependencies) at
-# start; the notebook installs ipywidgets and holidays, then the kit without its dependencies. Not here on
-# purpose: ipykernel and widgetsnbextension (jupyterlite-pyodide-kernel ships shims of both), pexpect
-# (IPython skips it under emscripten), numpy/pandas/voila (the single-case path needs none of them).
+# same on every build). The Pyodide kernel needs ipython and comm (with their dependencies); the notebook
+# needs ipywidgets and holidays, then the kit without its dependencies. Not here on purpose: ipykernel and
+# widgetsnbextension (jupyterlite-pyodide-kernel ships shims of both), pexpect (IPython skips it under
+# emscripten), numpy/pandas/voila (the single-case path needs none of them), jedi and parso (see below).
 BROWSER_WHEELS = [
     "ipywidgets==8.1.9", "jupyterlab_widgets==3.0.17", "comm==0.2.3", "traitlets==5.16.1",
     "ipython==9.12.0", "ipython_pygments_lexers==1.1.1", "pygments==2.21.0", "decorator==5.3.1",
-    "jedi==0.20.1", "parso==0.8.7", "matplotlib_inline==0.2.2", "prompt_toolkit==3.0.53", "wcwidth==0.9.4",
+    "matplotlib_inline==0.2.2", "prompt_toolkit==3.0.53", "wcwidth==0.9.4",
     "stack_data==0.6.3", "asttokens==3.0.2", "executing==2.3.0", "pure_eval==0.2.4",
     "holidays==0.109", "python-dateutil==2.9.0.post0", "six==1.17.0",
 ]
-# What Pyodide's loadPackage must find next to pyodide.js (the kernel loads micropip before piplite).
+# Pyodide's own wheels the kernel needs before anything else (the kernel loads micropip before piplite).
 PYODIDE_LOCKED = {"micropip": "0.11.0", "packaging": "24.2"}
+# The kernel's own wheels, shipped inside its labextension (static/pypi/): piplite, the kernel, and shims
+# of ipykernel and widgetsnbextension (ipywidgets 8 asks for widgetsnbextension 4).
+KERNEL_WHEELS = ["piplite-", "pyodide_kernel-", "ipykernel-", "widgetsnbextension-4."]
+# Placeholders: wheels that install nothing, so that the kernel's start (which otherwise installs each of
+# these with piplite) succeeds without the real package.
+# - sqlite3: Pyodide ships that module as a separate wasm package that the npm tarball does not carry.
+#   IPython runs without it (no history database).
+# - jedi: only for tab completion, which a Voici page never asks for (it shows no code and no prompt).
+#   The real jedi (+ parso) is 5 MB of wheels, ~5700 files (15 MB) written into the browser's file system at
+#   every start (3+ s on two cores) and a slow import; IPython catches the ImportError (JEDI_INSTALLED).
+PLACEHOLDERS = {
+    "sqlite3": "placeholder: sqlite3 is not shipped; IPython runs without it",
+    "jedi": "placeholder: jedi is not shipped; a Voici page asks for no completions",
+}
+# The names the kernel tests in loadPyodideOptions.packages to skip its own one-by-one piplite installs
+# (jupyterlite-pyodide-kernel 0.7.0, worker initPackageManager / initKernel): spelled exactly so.
+KERNEL_SKIPS = ["micropip", "piplite", "sqlite3", "ipykernel", "comm", "pyodide_kernel", "jedi", "ipython"]
 
 A11Y_SCRIPT = ROOT / "share" / "jupyter" / "voila" / "templates" / "socmethod" / "a11y.js"
 CDN_LINK = re.compile(r'<link rel="stylesheet" href="https?://[^"]*"[^>]*>\n?')
@@ -154,8 +172,17 @@ def _b64_sha256(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
+def _canonical(name: str) -> str:
+    """A distribution name as Pyodide's lock keys it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _dist_name(wheel: Path) -> str:
-    return wheel.name.split("-")[0].lower().replace("_", "-")
+    return _canonical(wheel.name.split("-")[0])
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def build_kit_wheel(dest: Path) -> Path:
@@ -165,6 +192,90 @@ def build_kit_wheel(dest: Path) -> Path:
          "--disable-pip-version-check", "-w", str(dest), str(ROOT)], stdout=subprocess.DEVNULL)
     (kit,) = dest.glob("socmethod-*.whl")
     return kit
+
+
+# Compiles Python sources with the Pyodide interpreter itself (Node runs the npm package), so the bytecode
+# has exactly the magic number the browser's CPython expects.
+COMPILE_JS = r"""
+const path = require("path");
+const [pyodideDir, root] = process.argv.slice(2);
+const { loadPyodide } = require(path.join(pyodideDir, "pyodide.js"));
+(async () => {
+  const py = await loadPyodide({ indexURL: pyodideDir + path.sep });
+  py.FS.mkdirTree("/w");
+  py.FS.mount(py.FS.filesystems.NODEFS, { root }, "/w");
+  py.runPython(`
+import compileall, py_compile, sys, warnings
+warnings.simplefilter("ignore", SyntaxWarning)   # e.g. invalid escapes in ipywidgets' own tests
+if not compileall.compile_dir("/w", quiet=1, workers=1,
+                              invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH):
+    sys.exit("compileall failed")
+`);
+})().catch((e) => { console.error(e); process.exit(1); });
+"""
+
+
+def precompile_wheels(wheels: list[Path], pyodide: Path) -> None:
+    """Add __pycache__/*.cpython-313.pyc to each wheel, in place (cached by the wheel's checksum).
+
+    A wheel from PyPI carries sources only, and the browser's CPython compiles every module it imports,
+    at every page load: importing IPython alone took ~4 s of the cold load on two cores. The .py files
+    stay (tracebacks keep their source lines). The bytecode is "unchecked-hash": used whatever the
+    source's timestamp, which unpacking a wheel sets to the time of the load anyway.
+    """
+    cache = CACHE / "pyc"
+    cache.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for whl in wheels:
+        cached = cache / f"{_sha256(whl)}.whl"
+        if cached.exists():
+            shutil.copy2(cached, whl)
+        else:
+            todo.append((whl, cached))
+    # keep only what this build uses (the kit's wheel differs at every build)
+    used = {cached.name for _, cached in todo} | {f"{_sha256(w)}.whl" for w in wheels}
+    for old in cache.glob("*.whl"):
+        if old.name not in used:
+            old.unlink()
+    if not todo:
+        return
+    if not shutil.which("node"):
+        raise SystemExit("node not found: the wheels are compiled for the browser by Pyodide under Node "
+                         "(apt-get install nodejs)")
+    tmp = CACHE / "pyc.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    for i, (whl, _) in enumerate(todo):
+        with zipfile.ZipFile(whl) as zf:
+            zf.extractall(tmp / str(i))
+    script = tmp / "compile.js"
+    script.write_text(COMPILE_JS)
+    run(["node", str(script), str(pyodide), str(tmp)])
+    for i, (whl, cached) in enumerate(todo):
+        base = tmp / str(i)
+        with zipfile.ZipFile(whl) as zf:
+            infos = zf.infolist()
+            contents = {info.filename: zf.read(info) for info in infos}
+        record = next(n for n in contents if n.endswith(".dist-info/RECORD"))
+        pycs = sorted(p.relative_to(base).as_posix() for p in base.rglob("*.pyc"))
+        lines = contents[record].decode().rstrip("\n").split("\n")
+        for name in pycs:
+            data = (base / name).read_bytes()
+            contents[name] = data
+            lines.append(f"{name},sha256={_b64_sha256(data)},{len(data)}")
+        contents[record] = ("\n".join(lines) + "\n").encode()
+        out = whl.with_suffix(".tmp")
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info in infos:
+                if info.filename != record:
+                    zf.writestr(info, contents[info.filename], zipfile.ZIP_DEFLATED)
+            for name in pycs:
+                zf.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), contents[name],
+                            zipfile.ZIP_DEFLATED)
+            zf.writestr(next(i for i in infos if i.filename == record), contents[record], zipfile.ZIP_DEFLATED)
+        out.replace(whl)
+        shutil.copy2(whl, cached)
+    shutil.rmtree(tmp)
 
 
 def lay_out_lite_dir(wheels: Path, pyodide: Path) -> None:
@@ -177,41 +288,69 @@ def lay_out_lite_dir(wheels: Path, pyodide: Path) -> None:
             continue
         shutil.copy2(f, static / f.name)
 
-    # A lock naming only what ships here: anything else would send loadPackage to a missing file.
-    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
-    packages = {}
+    # The kit's wheel and the placeholders go into pypi/ with the downloaded wheels.
     pypi = WORK / "pypi"
     pypi.mkdir()
+    for name, why in PLACEHOLDERS.items():
+        write_placeholder_wheel(pypi, name, "1.0.0", why)
+    build_kit_wheel(pypi)
+
+    # Only the Pyodide kernel's labextension goes into the site (Voici brings its own widget manager):
+    # whatever else the build environment holds (xeus, Voila's JupyterLab preview, widgets) is left out.
+    src = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / KERNEL_EXTENSION
+    ext = WORK / "labextensions" / KERNEL_EXTENSION
+    shutil.copytree(src, ext, ignore=shutil.ignore_patterns("*.map"))
+
+    # A lock naming only what ships here (anything else would send loadPackage to a missing file), and
+    # naming every wheel the page needs, pre-resolved: loadPyodide({packages}) then fetches them all at
+    # once, in parallel, and unpacks them in one go. Left to itself the kernel would run micropip once per
+    # package (piplite, sqlite3, ipykernel, comm, pyodide_kernel, jedi, ipython, then the notebook's
+    # ipywidgets, holidays and the kit), each resolving dependencies and downloading one after another.
+    # The wheels stay where piplite finds them too (pypi/, the labextension's pypi/), so the notebook's
+    # piplite.install calls still work and find everything installed already.
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    packages = {}
     for whl in sorted(wheels.glob("*.whl")):
         name = _dist_name(whl)
         if name in PYODIDE_LOCKED:
             shutil.copy2(whl, static / whl.name)
             entry = dict(lock["packages"][name])
-            entry.update(version=PYODIDE_LOCKED[name], file_name=whl.name,
-                         sha256=hashlib.sha256(whl.read_bytes()).hexdigest(), depends=[])
+            entry.update(version=PYODIDE_LOCKED[name], file_name=whl.name, sha256=_sha256(whl), depends=[])
             packages[name] = entry
         else:
             shutil.copy2(whl, pypi / whl.name)
     missing = set(PYODIDE_LOCKED) - set(packages)
     if missing:
         raise SystemExit(f"wheels missing for the Pyodide lock: {sorted(missing)}")
+    shipped = [(whl, f"../../pypi/{whl.name}") for whl in sorted(pypi.glob("*.whl"))]
+    for prefix in KERNEL_WHEELS:
+        found = sorted((ext / "static" / "pypi").glob(f"{prefix}*.whl"))
+        if len(found) != 1:
+            raise SystemExit(f"expected one {prefix} wheel in {KERNEL_EXTENSION}/static/pypi, found {found}")
+        shipped.append((found[0], f"../../extensions/{KERNEL_EXTENSION}/static/pypi/{found[0].name}"))
+    precompile_wheels([whl for whl, _ in shipped] + [static / packages[n]["file_name"] for n in PYODIDE_LOCKED],
+                      pyodide)
+    for name in PYODIDE_LOCKED:
+        packages[name]["sha256"] = _sha256(static / packages[name]["file_name"])
+    for whl, file_name in shipped:
+        name = _dist_name(whl)
+        # depends stays empty: every package is named in `packages` below, so none is reached only through
+        # another, and loadPackage does not order installs by dependencies anyway.
+        packages[name] = {"name": name, "version": whl.name.split("-")[1], "file_name": file_name,
+                          "install_dir": "site", "sha256": _sha256(whl), "package_type": "package",
+                          "imports": [], "depends": [], "unvendored_tests": False}
     lock["packages"] = packages
     (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+    preload = KERNEL_SKIPS + sorted(set(packages) - {_canonical(n) for n in KERNEL_SKIPS})
+    unknown = {_canonical(n) for n in preload} - set(packages)
+    if unknown:
+        raise SystemExit(f"the kernel would ask loadPackage for unshipped packages: {sorted(unknown)}")
 
-    # The Pyodide kernel asks piplite for `sqlite3` at start; Pyodide ships that module as a separate wasm
-    # package that the npm tarball does not carry. IPython runs without it (no history database).
-    write_placeholder_wheel(pypi, "sqlite3", "1.0.0", "placeholder: sqlite3 is not shipped; IPython runs without it")
-    build_kit_wheel(pypi)
-
-    # Only the Pyodide kernel's labextension goes into the site (Voici brings its own widget manager):
-    # whatever else the build environment holds (xeus, Voila's JupyterLab preview, widgets) is left out.
-    src = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / KERNEL_EXTENSION
-    shutil.copytree(src, WORK / "labextensions" / KERNEL_EXTENSION, ignore=shutil.ignore_patterns("*.map"))
     (WORK / "jupyter_lite_config.json").write_text(json.dumps({
         "LiteBuildConfig": {"ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True},
         "FederatedExtensionAddon": {"extra_labextensions_path": [str(WORK / "labextensions")]},
     }, indent=1))
-    settings = {"disablePyPIFallback": True}
+    settings = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": preload}}
     (WORK / "jupyter-lite.json").write_text(json.dumps({
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {"litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": settings}},
@@ -228,6 +367,15 @@ def voici_build(out: Path, quiet: bool) -> None:
         m.unlink()
     # JupyterLite's own lab/notebook bundle: the Voici pages never load it (they use voici/build/).
     shutil.rmtree(staging / "build", ignore_errors=True)
+    # No service worker. Voici always registers JupyterLite's (a built-in plugin, not switchable in
+    # jupyter-lite.json); once it runs, the kernel mounts the notebook's folder at /drive, its working
+    # directory and so the first entry of sys.path, and every file lookup there (each import) becomes a
+    # synchronous request to /api/drive answered through the worker: hundreds of round trips while IPython,
+    # ipywidgets and the kit are imported. The worker also relays every request of the page. The calculator
+    # reads no file from the drive (its data are in the kit's wheel). Without the script the registration
+    # fails (one 404 in the console), and the kernel runs in its own memory file system.
+    for sw in staging.rglob("service-worker.js"):
+        sw.unlink()
     # Voila's page template links FontAwesome from a CDN (used only for widget icons; the calculator has
     # none): drop those links so the page asks no other host. The script that ties each question to its
     # answers (the Voila template includes the same file) goes in before </body>.
@@ -260,6 +408,18 @@ def check_output(out: Path) -> None:
         problems.append("pyodide.asm.wasm is missing")
     if not list((out / "pypi").glob("socmethod-*.whl")):
         problems.append("the kit's wheel is missing")
+    if list(out.rglob("service-worker.js")):
+        problems.append("a service worker is shipped")
+    # every wheel the kernel preloads is where the lock says, with the lock's checksum (loadPackage checks it)
+    static = out / "static" / "pyodide"
+    lock = json.loads((static / "pyodide-lock.json").read_text())["packages"]
+    for name in kernel.get("loadPyodideOptions", {}).get("packages", []):
+        entry = lock.get(_canonical(name))
+        path = (static / entry["file_name"]).resolve() if entry else None
+        if path is None or not path.is_file() or not path.is_relative_to(out):
+            problems.append(f"preloaded package {name} is not shipped")
+        elif _sha256(path) != entry["sha256"]:
+            problems.append(f"preloaded package {name}: checksum differs from the lock")
     if problems:
         raise SystemExit(f"bad site in {out}: " + "; ".join(problems))
 
