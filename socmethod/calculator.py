@@ -313,6 +313,13 @@ def warm_up() -> None:
     _deadlines_html()
 
 
+def _close_tree(widget) -> None:
+    """Close a widget and the widgets it contains (not its layout and style: those are shared)."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()
+
+
 class Calculator:
     """The widget page. `set_answer(key, value)` is what a click does, for tests and notebooks."""
 
@@ -320,6 +327,17 @@ class Calculator:
         import ipywidgets as w
         keep_errors_off_the_page()
         self.w = w
+        # Every widget brings its own layout and style models unless given one; the page has ~100 widgets
+        # (~300 after a category is chosen) and each model's state goes to the browser before the page
+        # can be used. One shared layout and style per kind of widget halves what is sent.
+        self._auto = w.Layout(width="auto")
+        self._plain = w.Layout()
+        from ipywidgets.widgets.widget_bool import CheckboxStyle
+        from ipywidgets.widgets.widget_description import DescriptionStyle
+        from ipywidgets.widgets.widget_string import HTMLStyle
+        self._html_style = HTMLStyle()
+        self._radio_style = DescriptionStyle()
+        self._check_style = CheckboxStyle()
         t = texts()
         self.answers: dict = {}
         self.result = w.HTML(layout=w.Layout(width="100%"))
@@ -328,36 +346,42 @@ class Calculator:
         self.print_button = w.Button(description="Итог для печати", disabled=True,
                                      tooltip="Одна страница с ответами и результатом, без персональных данных")
         self.print_button.on_click(lambda _: self.prepare_summary())
-        self.summary = w.HTML()
+        self.summary = self._html()
         self.controls: dict[str, object] = {}
         self.urgent_box = self._urgent_controls()
         # Who asks changes no rule; a relative learns the page is for them too, and what else to bring.
         self.who = self._radio("who", t["who"]["question"], t["who"]["options"])
         self.category = self._radio("category", t["category"]["question"], t["category"]["options"])
-        self.questions = w.VBox()
+        self.questions = self._vbox([])
         self.cost_box = self._cost_controls()
-        self.page = w.VBox([w.HTML(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
-                            self.urgent_box, self.who, self.category, self.questions, self.cost_box, w.HTML("<hr>"),
+        self.page = w.VBox([self._html(PAGE_STYLE + f"<h2>{_e(t['title'])}</h2><p>{_e(t['disclaimer'])}</p>"),
+                            self.urgent_box, self.who, self.category, self.questions, self.cost_box, self._html("<hr>"),
                             self.result, self.print_button, self.summary],
                            layout=w.Layout(max_width="760px", width="100%"))
         self._rebuild()
         self.update()
         warm_up()
 
+    def _html(self, value: str = ""):
+        return self.w.HTML(value, layout=self._plain, style=self._html_style)
+
+    def _vbox(self, children):
+        return self.w.VBox(children, layout=self._plain)
+
     def _question(self, question: str, *controls, hint: str = ""):
         """A question and its answer controls in one box. The classes are what the page's accessibility
         script (share/jupyter/voila/templates/socmethod/a11y.js) uses to label the controls with the
         question and describe them with the hint and any error message beside them."""
         w = self.w
-        label = w.HTML(f'<b class="sm-qtext">{_e(question)}</b>'
+        label = self._html(f'<b class="sm-qtext">{_e(question)}</b>'
                        + (f'<br><small class="sm-hint">{_e(hint)}</small>' if hint else ""))
-        box = w.VBox([label, *controls])
+        box = self._vbox([label, *controls])
         box.add_class("sm-question")
         return box
 
     def _radio(self, key: str, question: str, options, hint: str = ""):
         radio = self.w.RadioButtons(options=[(text, value) for value, text in options], value=None,
-                                    layout=self.w.Layout(width="auto"))
+                                    layout=self._auto, style=self._radio_style)
         radio.question = question
         radio.observe(lambda change, key=key: self.set_answer(key, change["new"]), names="value")
         self.controls[key] = radio
@@ -370,12 +394,12 @@ class Calculator:
         self.urgent_checks = {}
         for trigger in triggers():
             box = w.Checkbox(value=False, description=trigger["label"], indent=False,
-                             layout=w.Layout(width="auto"))
+                             layout=self._auto, style=self._check_style)
             box.observe(lambda change: self.update(), names="value")
             self.urgent_checks[trigger["id"]] = box
         # The urgent answer appears right under these questions, before anything else is asked.
-        self.urgent_now = w.HTML()
-        return w.VBox([self._question(texts()["urgent"]["question"], *self.urgent_checks.values()), self.urgent_now])
+        self.urgent_now = self._html()
+        return self._vbox([self._question(texts()["urgent"]["question"], *self.urgent_checks.values()), self.urgent_now])
 
     def urgent_needs(self) -> dict | None:
         """The urgent services the ticked situations call for, the referral's date and any safety notes."""
@@ -409,13 +433,13 @@ class Calculator:
         self.members = w.Text(value="1", layout=w.Layout(width="6em"))
         categories = [(c["no_category"], None)] + [(v["label"], k) for k, v in parameters()["free_categories"].items()]
         self.free_category = w.Dropdown(options=categories, value=None, layout=w.Layout(width="auto", max_width="100%"))
-        self.income_error = w.HTML()
-        self.members_error = w.HTML()
+        self.income_error = self._html()
+        self.members_error = self._html()
         for error in (self.income_error, self.members_error):
             error.add_class("sm-qerror")
         for control in (self.income, self.members, self.free_category):
             control.observe(lambda change: self.update(), names="value")
-        return w.VBox([w.HTML(f"<h3>{_e(c['heading'])}</h3>"),
+        return self._vbox([self._html(f"<h3>{_e(c['heading'])}</h3>"),
                        self._question(c["family_income"], self.income, self.income_error, hint=c["family_income_hint"]),
                        self._question(c["members"], self.members, self.members_error),
                        self._question(c["free_category"], self.free_category)])
@@ -459,13 +483,17 @@ class Calculator:
     def _rebuild(self) -> None:
         t = texts()
         category = self.answers.get("category")
+        old = self.questions.children
+        # The previous category's questions go: their widgets are closed, or every change of category
+        # would leave ~150 dead models in the kernel and the browser for the rest of the visit.
+        self.controls = {k: c for k, c in self.controls.items() if k in ("who", "category")}
         boxes = []
         for key in relevant_questions(category):
             kind = bundled_ruleset().fields[key]["kind"]
             if kind == "scale":
                 variant = bundled_ruleset().categories[category]["scales"]
                 q = t["questions"][key]
-                boxes.append(self.w.HTML(f"<h3>{_e(q['heading'])}</h3>"))
+                boxes.append(self._html(f"<h3>{_e(q['heading'])}</h3>"))
                 levels = t["levels"][key]
                 for item in scale(key, variant).keys:
                     boxes.append(self._radio(f"{key}.{item}", q[item], list(enumerate(levels))))
@@ -479,6 +507,8 @@ class Calculator:
                 spec = t["psychiatrist"]
                 boxes.append(self._radio(key, spec["question"], spec["options"], spec.get("hint", "")))
         self.questions.children = boxes
+        for box in old:
+            _close_tree(box)
 
     def prepare_summary(self) -> str:
         """Put the download link of the one-page summary under the result; returns the document."""

@@ -220,3 +220,18 @@ def test_every_form_has_a_plain_explanation():
     _click_through(calc, ELDERLY_ANSWERS)
     assert "Что это: социальный работник приходит к вам домой" in calc.result.value
     assert "РИПСО" in calc.result.value
+
+
+def test_changing_the_category_closes_the_old_questions():
+    import ipywidgets as w
+    calc = Calculator()
+    calc.controls["category"].value = "elderly"
+    old_radio = calc.controls["self_care.hygiene"]
+    count = len(w.Widget.widgets) if hasattr(w.Widget, "widgets") else None
+    calc.controls["category"].value = "disabled_adult"
+    calc.controls["category"].value = "elderly"
+    assert old_radio.comm is None                     # closed: gone from the kernel and the page
+    assert calc.controls["self_care.hygiene"] is not old_radio
+    assert "impairment" not in calc.controls          # the working-age question went with its category
+    if count is not None:
+        assert len(w.Widget.widgets) <= count + 5
