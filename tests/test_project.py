@@ -19,7 +19,8 @@ def test_environment_yml_lists_the_pyproject_dependencies():
     conda = set()
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
         m = re.match(r"\s+-\s+([A-Za-z0-9_.\-]+)", line)
-        if m and m.group(1) not in ("python", "pip", "conda-forge"):
+        # python, pip and nodejs (node and npm for `make site`) are tools, not the project's Python packages
+        if m and m.group(1) not in ("python", "pip", "nodejs", "conda-forge"):
             conda.add(_name(m.group(1)))
     assert wanted == conda
 
