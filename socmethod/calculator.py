@@ -40,8 +40,84 @@ SHORT_LABELS = {"self_care": "уход за собой", "mobility": "перед
 
 @lru_cache(maxsize=1)
 def texts() -> dict:
-    with open(data_path("calculator.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    """The public wording (data/calculator.toml), checked: see `check_texts`."""
+    path = data_path("calculator.toml")
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        raise KitError("malformed_file", where=TEXTS_FILE, value=str(err), allowed="TOML") from None
+    except OSError:
+        raise KitError("file_not_found", "calculator.toml", value=str(path)) from None
+    check_texts(data)
+    return data
+
+
+TEXTS_FILE = "data/calculator.toml"
+# Every text the page and the summary print, by its dotted key: a methodologist who edits the wording and
+# drops one learns which at `make app` / in the tests, not from a page that stops answering.
+REQUIRED_TEXTS = (
+    "title", "disclaimer", "summary_disclaimer", "who.question", "who.relative_note", "category.question",
+    "disability_group.question", "impairment.question", "psychiatrist.question", "flags.yes_no_unknown",
+    "where.heading", "where.text", "where.bureau_hours", "where.call_centre", "where.call_centre_short",
+    "where.sources", "where.summary", "deadlines.heading", "deadlines.note", "deadlines.summary_heading",
+    "cost.heading", "cost.family_income", "cost.family_income_hint", "cost.members", "cost.free_category",
+    "cost.no_category", "cost.skip", "urgent.question", "urgent.heading", "urgent.text", "urgent.summary_text",
+    "form_hints.source", "form_hints.ripso",
+)
+OPTION_LISTS = ("who.options", "category.options", "disability_group.options", "impairment.options",
+                "psychiatrist.options", "flags.yes_no_unknown")
+
+
+def check_texts(data: dict) -> None:
+    """Refuse a wording file the page could not be built from, naming the key (KitError)."""
+    from .documents import load_documents
+    from .scales import scale
+
+    def get(key: str):
+        node = data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KitError("missing_key", key, where=TEXTS_FILE, allowed="текст для страницы калькулятора")
+            node = node[part]
+        return node
+
+    def fail(key: str, problem: str):
+        raise KitError("rule_set_invalid", where=f"{TEXTS_FILE}, {key}", value=problem,
+                       allowed="Исправьте формулировки калькулятора.")
+
+    for key in REQUIRED_TEXTS:
+        if key not in OPTION_LISTS and not (isinstance(get(key), str) and get(key).strip()):
+            fail(key, "ожидается непустой текст")
+    for key in OPTION_LISTS:
+        options = get(key)
+        if not (isinstance(options, list) and options and all(
+                isinstance(o, list) and len(o) == 2 and all(isinstance(x, str) and x for x in o) for o in options)):
+            fail(key, "ожидается список пар [код, текст]")
+    ruleset = bundled_ruleset()
+    if {code for code, _ in data["category"]["options"]} != set(ruleset.categories):
+        fail("category.options", f"коды категорий должны быть: {', '.join(ruleset.categories)}")
+    for form in ruleset.forms:
+        if not isinstance(get("form_hints").get(form), str):
+            fail(f"form_hints.{form}", "нет пояснения для этой формы обслуживания")
+    catalogue = load_documents()["documents"]
+    for doc in get("who.relative_documents"):
+        if doc not in catalogue:
+            fail("who.relative_documents", f"нет документа «{doc}» в data/documents.toml")
+    from .deadlines import load_rules
+    known = {rule["id"] for rule in load_rules()["deadline"]}
+    for entry in get("deadlines.shown"):
+        if not (isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, str) for x in entry)):
+            fail("deadlines.shown", "ожидается список троек [код срока, текст, краткий текст]")
+        if entry[0] not in known:
+            fail("deadlines.shown", f"нет срока «{entry[0]}» в data/deadlines.toml")
+    for name in ("self_care", "mobility"):
+        if len(get(f"levels.{name}")) != 4:
+            fail(f"levels.{name}", "ожидается четыре ответа (уровни 0–3 шкалы)")
+        for variant in {c["scales"] for c in ruleset.categories.values() if c.get("scales")}:
+            for item in scale(name, variant).keys:
+                if not isinstance(get(f"questions.{name}").get(item), str):
+                    fail(f"questions.{name}.{item}", "нет вопроса для этого пункта шкалы")
 
 
 def relevant_questions(category: str | None) -> list[str]:

@@ -46,10 +46,12 @@ def voila_env() -> dict[str, str]:
 
 def check_rules() -> None:
     """Load every rule file the calculator uses; any defect is raised as the kit's error."""
+    from .calculator import texts
     from .rules import load_ruleset
     from .scales import scales
     load_ruleset()
     scales()
+    texts()             # the page's wording, checked against the rules it names
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -234,3 +234,25 @@ def test_changing_the_category_closes_the_old_questions():
     assert calc.controls["self_care.hygiene"] is not old_radio
     assert "impairment" not in calc.controls          # the working-age question went with its category
     assert len(_instances) == count                   # the same questions again, no dead models left
+
+
+@pytest.mark.parametrize("edit, key", [
+    (lambda t: t["where"].pop("summary"), "where.summary"),
+    (lambda t: t["form_hints"].pop("home"), "form_hints.home"),
+    (lambda t: t["who"]["relative_documents"].append("passport_of_the_moon"), "who.relative_documents"),
+    (lambda t: t["deadlines"]["shown"].append(["no_such_step", "x", "y"]), "deadlines.shown"),
+    (lambda t: t["category"]["options"].pop(), "category.options"),
+    (lambda t: t["levels"]["mobility"].pop(), "levels.mobility"),
+    (lambda t: t["questions"]["self_care"].pop("eating"), "questions.self_care.eating"),
+    (lambda t: t.__setitem__("title", ""), "title"),
+])
+def test_a_broken_wording_file_is_refused_naming_the_key(edit, key):
+    import copy
+
+    from socmethod.calculator import check_texts, texts
+    from socmethod.errors import KitError
+    broken = copy.deepcopy(texts())
+    edit(broken)
+    with pytest.raises(KitError) as err:
+        check_texts(broken)
+    assert key in str(err.value) and "calculator.toml" in str(err.value)
