@@ -448,9 +448,8 @@ class Calculator:
         """A question and its answer controls in one box. The classes are what the page's accessibility
         script (share/jupyter/voila/templates/socmethod/a11y.js) uses to label the controls with the
         question and describe them with the hint and any error message beside them."""
-        w = self.w
         label = self._html(f'<b class="sm-qtext">{_e(question)}</b>'
-                       + (f'<br><small class="sm-hint">{_e(hint)}</small>' if hint else ""))
+                           + (f'<br><small class="sm-hint">{_e(hint)}</small>' if hint else ""))
         box = self._vbox([label, *controls])
         box.add_class("sm-question")
         return box
