@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -25,27 +24,17 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from socmethod.page_driver import free_port, launch  # noqa: E402
+from socmethod.page_driver import launch, serve_static  # noqa: E402
 
 READY_TEXT = "Пожилой человек"
 LOAD_TIMEOUT_MS = 180_000
 
 
 def serve(site: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                             "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return proc, url
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                raise SystemExit("the static server did not answer within 30 s")
-            time.sleep(0.2)
+    try:
+        return serve_static(site)
+    except RuntimeError as err:
+        raise SystemExit(str(err)) from None
 
 
 def one_load(p, url: str, timeline: bool) -> dict:

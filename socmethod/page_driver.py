@@ -99,3 +99,26 @@ def pdf_pages(pdf: bytes) -> int:
     """Pages in a PDF Chromium printed (its page objects are written uncompressed)."""
     import re
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def serve_static(site, timeout: float = 30.0):
+    """Serve a built static site on a free loopback port with Python's http.server; returns (process, url).
+    Raises RuntimeError if it does not answer within `timeout` seconds."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return proc, url
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the static server did not answer within {timeout:.0f} s") from None
+            time.sleep(0.2)

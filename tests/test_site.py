@@ -11,14 +11,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import require_chromium
-from socmethod.page_driver import accessibility_problems, answer_elderly, free_port, launch, summary_from_page
+from socmethod.page_driver import accessibility_problems, answer_elderly, launch, serve_static, summary_from_page
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -43,21 +42,10 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(site):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                             "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the static server did not answer within 30 s")
-            time.sleep(0.2)
+    try:
+        proc, url = serve_static(site)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     yield url
     proc.terminate()
     try:
