@@ -158,6 +158,11 @@ def _ripso(numbers) -> str:
     return ", ".join(f"N {n}" for n in numbers) if numbers else "номер не указан"
 
 
+def fee_text(form: dict) -> str:
+    """"бесплатно" or "не более 16 875 ₽ в месяц" for one form of a cost estimate."""
+    return "бесплатно" if form["free"] else f'не более {form["upper_fee"]:,} ₽ в месяц'.replace(",", " ")
+
+
 def degree_lines(result: dict) -> list[tuple[str, str]]:
     """("Уход за собой", "степень 2 из 3 — … (16 из 24 баллов).") for each scale assessed."""
     lines = []
@@ -222,10 +227,12 @@ def result_html(result: dict, extra: str = "") -> str:
     return "\n".join(parts)
 
 
-def document_groups(case: dict, result: dict, representative: bool = False) -> list[tuple[str, str, list[dict]]]:
+def document_groups(case: dict, result: dict, representative: bool = False) -> list[dict]:
     """What to bring, for the forms this case may be offered, in the citizen's words (405-р, section 3,
-    Appendix 2 to the Conclusion), as (kind, heading, documents) groups; `representative`: a relative applies on
-    the person's behalf, so their own identity and authority documents come first."""
+    Appendix 2 to the Conclusion), as groups {"kind", "title", "items"} (+ "form" for a form's own
+    documents, "note" for how a circumstance's documents count, "rule": listed / one_of);
+    `representative`: a relative applies on the person's behalf, so their own identity and authority
+    documents come first."""
     from .documents import documents_for, load_documents
     forms = list(dict.fromkeys(r["form"] for r in result.get("recommendations", []) + result.get("depends_on", [])))
     try:
@@ -236,31 +243,50 @@ def document_groups(case: dict, result: dict, representative: bool = False) -> l
     if representative:
         who = texts()["who"]
         catalogue = load_documents()["documents"]
-        groups.append(("representative", who["relative_note"],
-                       [{"id": d, **catalogue[d]} for d in who["relative_documents"]]))
-    shown = {d for kind, _, items in groups for d in (i.get("id") for i in items)}
-    groups.append(("general", "", [d for d in docs["always"] if d["id"] not in shown]))
+        groups.append({"kind": "representative", "title": who["relative_note"],
+                       "items": [{"id": d, **catalogue[d]} for d in who["relative_documents"]]})
+    shown = {i.get("id") for g in groups for i in g["items"]}
+    groups.append({"kind": "general", "title": "", "items": [d for d in docs["always"] if d["id"] not in shown]})
     for block in docs["for_forms"]:
-        groups.append(("form", f'Для формы «{block["form_title"]}»', [d for s in block["sections"] for d in s["items"]]))
+        groups.append({"kind": "form", "title": f'Для формы «{block["form_title"]}»', "form": block["form_title"],
+                       "items": [d for s in block["sections"] for d in s["items"]]})
     for block in docs["for_category"]:
-        groups.append(("category", block.get("title", ""), block.get("items", [])))
-    for kind, title, circumstances in (("confirm", "Чем подтвердить обстоятельства", docs["to_confirm"]),
-                                       ("possible", "Если подтвердится (вы ответили «не знаю»)", docs["possible"])):
+        groups.append({"kind": "category", "title": block.get("title", ""), "items": block.get("items", [])})
+    for kind, prefix, circumstances in (("confirm", "Чем подтвердить обстоятельства", docs["to_confirm"]),
+                                        ("possible", "Если подтвердится (вы ответили «не знаю»)", docs["possible"])):
         for c in circumstances:
             text = c["public"].rstrip(".")
-            groups.append((kind, f'{title}: {text[:1].lower()}{text[1:]}', c["documents"]))
-    return [group for group in groups if group[2]]
+            groups.append({"kind": kind, "title": f"{prefix}: {text[:1].lower()}{text[1:]}", "rule": c["rule"],
+                           "note": c["rule_text"], "items": [_confirming(d, c) for d in c.get("mandatory", [])]
+                           + [_confirming(d, c) for d in c["documents"]]})
+            also = c.get("also_one_of")
+            if also:
+                groups.append({"kind": kind, "title": also["text"].rstrip(":"), "rule": "one_of",
+                               "items": also["documents"]})
+    return [g for g in groups if g["items"]]
 
 
-def documents_html(groups: list[tuple[str, str, list[dict]]]) -> str:
+def _confirming(doc: dict, circumstance: dict) -> dict:
+    """A document confirming a circumstance, its wording completed with what the seed attaches to it: the
+    Form 3 mark "обязательно" (and its condition) or a Form 1 footnote's requirement."""
+    extra = []
+    if doc.get("mandatory"):
+        extra.append(circumstance["mandatory_text"] + (f', {doc["condition"]}' if doc.get("condition") else ""))
+    if doc.get("requirement"):
+        extra.append(doc["requirement"]["text"])
+    return {**doc, "public": " — ".join([doc["public"].rstrip("."), *extra])} if extra else doc
+
+
+def documents_html(groups: list[dict]) -> str:
     if not groups:
         return ""
     item = lambda d: f'<li>{_e(d["public"])} <small>({_e(d["source"])})</small></li>'  # noqa: E731
     parts = ["<h3>Какие документы взять</h3>"]
-    for kind, title, items in groups:
-        if title:
-            parts.append(f'<p class="sm-docs-{kind}"><b>{_e(title)}:</b></p>')
-        parts.append(f'<ul class="sm-docs sm-docs-{kind}">' + "".join(item(d) for d in items) + "</ul>")
+    for g in groups:
+        if g["title"]:
+            note = f' — {_e(g["note"])}' if g.get("note") else ""
+            parts.append(f'<p class="sm-docs-{g["kind"]}"><b>{_e(g["title"])}</b>{note}:</p>')
+        parts.append(f'<ul class="sm-docs sm-docs-{g["kind"]}">' + "".join(item(d) for d in g["items"]) + "</ul>")
     return "\n".join(parts)
 
 
@@ -539,7 +565,7 @@ class Calculator:
             return ""
         self.cost_estimate = est
         rows = "".join(f'<li>{_e(f["label"].capitalize())}: '
-                       + ("бесплатно" if f["free"] else f'не более {f["upper_fee"]:,} ₽ в месяц'.replace(",", " "))
+                       + fee_text(f)
                        + f'<br><small>{_e(f["rule"])}</small></li>' for f in est["forms"].values())
         return (f'<h3>{_e(c["heading"])}</h3><p>{_e(est["reason"])}</p><ul class="sm-cost">{rows}</ul>'
                 f'<p><small>{_e(est["is_estimate"])}</small></p>')
@@ -608,9 +634,6 @@ class Calculator:
             section = headings[field]["heading"] if "." in key else ""
             triples.append((section, getattr(control, "question", key), label))
         return triples
-
-    def answers_text(self) -> list[str]:
-        return [f"{question}: {answer}" for _, question, answer in self.answers_list()]
 
     def missing(self) -> list[str]:
         """Questions not answered yet (flags default to nothing: "не знаю" must be chosen, not assumed)."""

@@ -31,9 +31,9 @@ from functools import lru_cache
 
 import holidays
 
-from .wording import date_ru
 from .errors import KitError
 from .resources import data_path
+from .wording import date_ru
 
 # The holidays package models Russia from 1991; earlier calendars (a six-day week until 1967, Soviet
 # holidays) are out of reach, so refusing is more honest than guessing.

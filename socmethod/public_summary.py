@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
-from .calculator import _e, _ripso, _when, deadlines_list, degree_lines, texts
+from .calculator import _e, _ripso, _when, deadlines_list, degree_lines, fee_text, texts
 from .rules import bundled_ruleset
 from .wording import date_ru
 
@@ -35,42 +35,39 @@ def _cost_lines(cost: dict | None) -> list[str]:
         return []
     lines = [_e(cost["reason"])]
     for f in cost["forms"].values():
-        fee = "бесплатно" if f["free"] else f'не более {f["upper_fee"]:,} ₽ в месяц'.replace(",", " ")
-        lines.append(f'{_e(f["label"].capitalize())}: {fee}')
+        lines.append(f'{_e(f["label"].capitalize())}: {fee_text(f)}')
     return lines
 
 
-def _merged_documents(groups: list[tuple[str, str, list[dict]]]) -> list[tuple[str, list[dict]]]:
-    """The calculator's document groups with the documents that confirm circumstances listed once:
-    Appendix 2 asks for the same few documents (МСЭ certificate, ИПРА, medical papers …) for each
-    circumstance, which on paper would repeat them. A document wanted only if an unknown answer turns
-    out "yes" is marked so."""
+def _merged_documents(groups: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The calculator's document groups, shorter for paper: a document several forms ask for (the 216н
+    conclusion) is listed once with its forms, and so is a document that confirms several circumstances
+    where each of them needs all its documents (Form 1: the МСЭ certificate, ИПРА, medical papers … come
+    back for every circumstance). Form 3 circumstances ("достаточно одного из документов") keep their
+    own lists: merged, "one of" would no longer say one of which. A document wanted only if an unknown
+    answer turns out "yes" is marked so."""
     out, by_form, confirm = [], {}, {}
-    for kind, title, items in groups:
-        if kind == "form":
-            # "Для формы «…»": a document several forms ask for (the 216н conclusion) is listed once.
-            form = title.split("«", 1)[-1].rstrip("»")
-            for d in items:
+    for g in groups:
+        if g["kind"] == "form":
+            for d in g["items"]:
+                by_form.setdefault(d.get("id") or d["public"], {"doc": d, "forms": []})["forms"].append(g["form"])
+        elif g["kind"] in ("confirm", "possible") and g.get("rule") == "listed":
+            for d in g["items"]:
                 key = d.get("id") or d["public"]
-                by_form.setdefault(key, {"doc": d, "forms": []})["forms"].append(form)
-            continue
-        if kind not in ("confirm", "possible"):
-            out.append((title, items))
-            continue
-        for d in items:
-            key = d.get("id") or d["public"]
-            if key not in confirm:
-                # Its source names the matrix cell "…, графа K, строка N"; once merged, the row is moot.
-                confirm[key] = {**d, "source": d["source"].rsplit(", строка", 1)[0], "only_if": kind == "possible"}
-            elif kind == "confirm":
-                confirm[key]["only_if"] = False
+                if key not in confirm:
+                    confirm[key] = {"doc": d, "only_if": g["kind"] == "possible"}
+                elif g["kind"] == "confirm":
+                    confirm[key]["only_if"] = False
+        else:
+            title = g["title"] + (f' — {g["note"]}' if g.get("note") else "")
+            out.append((title, g["items"]))
     if by_form:
         out.append(("Для выбранной формы обслуживания", [
             {**e["doc"], "public": f'{e["doc"]["public"]} — для формы: {", ".join(e["forms"])}'} for e in by_form.values()]))
     if confirm:
         out.append(("Чем подтвердить обстоятельства", [
-            {**d, "public": d["public"] + (" — если подтвердится ответ «не знаю»" if d["only_if"] else "")}
-            for d in confirm.values()]))
+            {**e["doc"], "public": e["doc"]["public"] + (" — если подтвердится ответ «не знаю»" if e["only_if"] else "")}
+            for e in confirm.values()]))
     return out
 
 
@@ -97,7 +94,7 @@ def _answer_items(answers: list[tuple[str, str, str]]) -> list[str]:
     return out
 
 
-def summary_document(answers: list[tuple[str, str, str]], result: dict, documents: list[tuple[str, list[dict]]],
+def summary_document(answers: list[tuple[str, str, str]], result: dict, documents: list[dict],
                      cost: dict | None = None, urgent: dict | None = None, today: date | None = None) -> str:
     """The summary for `answers` ((section, question, answer) as shown), the engine's `result`, the
     calculator's `documents` groups, its `cost` estimate and its `urgent` needs (or None)."""

@@ -35,6 +35,7 @@ from .engine import assess, compiled_tables, evaluate_profile
 from .errors import KitError
 from .rules import bundled_ruleset
 from .scales import SCALE_NAMES, scale, scales
+from .wording import date_ru
 
 # --- words -------------------------------------------------------------------------------------------------
 
@@ -1259,11 +1260,6 @@ def route(applied: date, decided: date | None = None, programme_end: date | None
             "warnings": plan["warnings"], "calendar": plan["calendar"]}
 
 
-def _ru_date(d: date) -> str:
-    from .wording import date_ru
-    return date_ru(d)
-
-
 def days_strip_html(start: date, end: date, marks: dict[date, list[str]]) -> str:
     """Calendar days from `start` to `end`: days off greyed, deadline days framed with their steps."""
     from .deadlines import is_working_day
@@ -1280,8 +1276,8 @@ def days_strip_html(start: date, end: date, marks: dict[date, list[str]]) -> str
 
 def route_html(applied: date, decided: date | None = None, programme_end: date | None = None) -> str:
     r = route(applied, decided, programme_end)
-    parts = [f"<p>Заявление подано <b>{_e(_ru_date(applied))}</b>"
-             + (f", решение принято <b>{_e(_ru_date(decided))}</b>" if decided else "") + ".</p>"]
+    parts = [f"<p>Заявление подано <b>{_e(date_ru(applied))}</b>"
+             + (f", решение принято <b>{_e(date_ru(decided))}</b>" if decided else "") + ".</p>"]
     marks: dict[date, list[str]] = defaultdict(list)
     marks[applied].append("заявление")
     for n, s in enumerate(r["steps"], start=1):
@@ -1292,13 +1288,13 @@ def route_html(applied: date, decided: date | None = None, programme_end: date |
             how = ("дата указана" if origin["source"] == "указана"
                    else "последний допустимый день предыдущего шага, раз фактическая дата не указана")
             when = (f"<br><b>Срок: не позднее {_e(d['date_text'])}</b> — {_e(d['rule'])}; отсчёт от события "
-                    f"«{_e(origin['title'].lower())}»: {_e(_ru_date(date.fromisoformat(origin['date'])))} ({how})"
+                    f"«{_e(origin['title'].lower())}»: {_e(date_ru(date.fromisoformat(origin['date'])))} ({how})"
                     + ("; ограничено десятым рабочим днём со дня заявления" if d.get("capped") else "")
                     + f"<br><small>«{_e(d['basis']['quote'])}» ({_e(d['basis']['paragraph'])}, стр. {d['basis']['seed_line']})</small>"
                     + (f"<br><small class='tr-muted'>{_e(d['approximate_reason'])}</small>" if d.get("approximate") else ""))
             marks[date.fromisoformat(d["date"])].append(s["short"])
         else:
-            when = f"<br><b>{_e(_ru_date(applied))}</b>"
+            when = f"<br><b>{_e(date_ru(applied))}</b>"
         parts.append(f"<div class='tr-step'><b>{n}. {_e(s['step'])}</b> <small>({_e(s['paragraph'])}, стр. {s['seed_line']})</small>"
                      f"<br>Документ: {_e(s['document'])}{when}</div>")
     last = max(marks)

@@ -18,9 +18,9 @@ import tomllib
 from datetime import date, datetime
 from functools import lru_cache
 
-from .wording import date_ru
 from .errors import KitError
 from .resources import data_path
+from .wording import date_ru
 
 FILE = "urgent.toml"
 SERVICE_COUNT = 11

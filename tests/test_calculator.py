@@ -153,7 +153,7 @@ def test_who_asks_changes_no_rule_but_a_relative_is_told_what_to_bring_for_thems
     note = page[page.index("sm-docs-representative"):page.index("sm-docs-general")]
     assert "полномочия" in note and "Паспорт" in note
     calc.print_button.click()
-    assert "Кому нужна помощь?: Родственнику или знакомому" in calc.answers_text()
+    assert ("", "Кому нужна помощь?", "Родственнику или знакомому") in calc.answers_list()
     calc.controls["who"].value = "self"
     assert "sm-docs-representative" not in calc.result.value
 
@@ -256,3 +256,30 @@ def test_a_broken_wording_file_is_refused_naming_the_key(edit, key):
     with pytest.raises(KitError) as err:
         check_texts(broken)
     assert key in str(err.value) and "calculator.toml" in str(err.value)
+
+
+def test_documents_say_how_they_count_and_keep_every_mark_of_appendix_2():
+    import re
+    # Form 1 (elderly): each circumstance says its marked documents are needed; the ИПРА carries footnote <2>.
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    page = re.sub(r"<[^>]+>", "", calc.result.value)
+    assert "обстоятельство подтверждается документами, отмеченными для него в методике" in page
+    # A working-age person with a disability who needs rehabilitation: the ИПРА with footnote <2> (line 1107).
+    calc = Calculator()
+    _click_through(calc, {**{k: v for k, v in ELDERLY_ANSWERS.items() if k != "category"},
+                          "category": "disabled_adult", "impairment": "physical", "ipra_social_rehabilitation": "yes",
+                          "social_housing_flat": "no", "needs_social_labour_rehab": "yes"})
+    page = re.sub(r"<[^>]+>", "", calc.result.value)
+    assert "реабилитационные услуги" in page and "В ИПРА должны быть рекомендации по социальной" in page
+    # Form 1 footnote <1> (no fixed abode): the alternative documents, one of them (seed lines 1101-1105).
+    calc = Calculator()
+    calc.controls["category"].value = "homeless"
+    page = re.sub(r"<[^>]+>", "", calc.result.value)
+    assert "Кроме того, обстоятельство можно подтвердить одним из документов" in page
+    # Form 3 (family): "one of" the documents, and the <*> ones are obligatory with their condition.
+    calc = Calculator()
+    calc.controls["category"].value = "family"
+    page = re.sub(r"<[^>]+>", "", calc.result.value)
+    assert "достаточно одного из документов" in page
+    assert "обязательно (вместе с другими документами), для ребёнка, оставшегося без попечения родителей" in page
