@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from .errors import KitError
@@ -26,16 +27,43 @@ def _readings(pairs: list[str] | None) -> dict[str, str]:
     return result
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage mistakes as the kit's JSON error instead of its own text."""
+_MISSING_VALUE = re.compile(r"argument (\S+?)(?:/\S+)?: expected one argument")
+_REQUIRED = re.compile(r"the following arguments are required: (.+)")
+
+
+class KitArgumentParser(argparse.ArgumentParser):
+    """argparse for every `socmethod` command: a usage mistake is the kit's error (JSON, a Russian message
+    and the fix `usage_ru`), never argparse's English text and exit. `missing_value`: what to say when an
+    option comes without its value (otherwise argparse's own words are quoted)."""
+
+    def __init__(self, *args, usage_ru: str = "См. socmethod --help.", missing_value: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.usage_ru = usage_ru
+        self.missing_value = missing_value
 
     def error(self, message):  # noqa: D401 - argparse API
-        raise KitError("bad_argument", self.prog, value=message, allowed="См. socmethod --help.")
+        missing = _MISSING_VALUE.search(message) if self.missing_value else None
+        if missing:
+            raise KitError("bad_argument", field=missing.group(1), value=self.missing_value, allowed=self.usage_ru)
+        required = _REQUIRED.match(message)
+        if required:
+            message = f"не указаны обязательные аргументы: {required.group(1)}"
+        raise KitError("bad_argument", self.prog, value=message, allowed=self.usage_ru)
+
+    def parse_strict(self, argv: list[str]):
+        """The parsed arguments, an unknown one refused by name; None after --help (argparse printed it)."""
+        try:
+            ns, unknown = self.parse_known_args(argv)
+        except SystemExit:          # only --help gets here: error() raises
+            return None
+        if unknown:
+            raise KitError("bad_argument", field=unknown[0], value="неизвестный аргумент", allowed=self.usage_ru)
+        return ns
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="socmethod", description="Методика 405-р: оценка нуждаемости и РИПСО.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = KitArgumentParser(prog="socmethod", description="Методика 405-р: оценка нуждаемости и РИПСО.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=KitArgumentParser)
     rules_help = "каталог набора правил (по умолчанию встроенный 405-р)"
     p = sub.add_parser("assess", help="оценить один случай (JSON, YAML, CSV из одной строки; - для stdin)")
     p.add_argument("case")

@@ -162,14 +162,16 @@ def _in_range(key: str, low: str, high: str) -> bool:
 
 def contraindications_cli(argv: list[str]) -> int:
     """`socmethod contraindications CODE...`: one JSON entry per code given; exit 1 if any is malformed."""
-    import argparse
     import json
     import sys
 
-    parser = argparse.ArgumentParser(prog="socmethod contraindications",
-                                     description="Противопоказания к стационарному обслуживанию (приказ 216н) по кодам МКБ-10.")
+    from .cli import KitArgumentParser
+    parser = KitArgumentParser(prog="socmethod contraindications", usage_ru="Пример: socmethod contraindications A15.0 F20",
+                               description="Противопоказания к стационарному обслуживанию (приказ 216н) по кодам МКБ-10.")
     parser.add_argument("codes", nargs="+", metavar="CODE")
-    args = parser.parse_args(argv)
+    args = parser.parse_strict(argv)
+    if args is None:
+        return 0
     entries = check_codes(args.codes)
     sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
     return 1 if any("error" in e for e in entries) else 0

@@ -21,7 +21,6 @@ transfer of a holiday falling on a weekend; every deadline that touched such a y
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import tomllib
@@ -434,33 +433,20 @@ _USAGE_RU = ("Использование: socmethod deadlines --applied ГГГГ
              "[--decided ГГГГ-ММ-ДД] [--programme-end ГГГГ-ММ-ДД]")
 
 
-_MISSING_VALUE = re.compile(r"argument (\S+?)(?:/\S+)?: expected one argument")
-
-
-class _Parser(argparse.ArgumentParser):
-    # argparse would print an English message and exit; the kit answers with its own JSON error.
-    def error(self, message: str):
-        missing = _MISSING_VALUE.search(message)
-        if missing:
-            raise KitError("bad_argument", field=missing.group(1), value="не указана дата", allowed=_USAGE_RU)
-        raise KitError("bad_argument", field="socmethod deadlines", value=message, allowed=_USAGE_RU)
-
-
 def deadlines_cli(argv: list[str]) -> int:
-    parser = _Parser(prog="socmethod deadlines", allow_abbrev=False,
-                     description="Сроки процедуры признания нуждающимся в социальном обслуживании "
-                                 "(распоряжение КСП СПб N 405-р) по производственному календарю РФ.")
+    from .cli import KitArgumentParser
+    parser = KitArgumentParser(prog="socmethod deadlines", allow_abbrev=False, usage_ru=_USAGE_RU,
+                               missing_value="не указана дата",
+                               description="Сроки процедуры признания нуждающимся в социальном обслуживании "
+                                           "(распоряжение КСП СПб N 405-р) по производственному календарю РФ.")
     parser.add_argument("--applied", metavar="ГГГГ-ММ-ДД", help="дата подачи заявления и документов")
     parser.add_argument("--decided", metavar="ГГГГ-ММ-ДД", help="дата решения о признании нуждающимся")
     parser.add_argument("--programme-end", metavar="ГГГГ-ММ-ДД",
                         help="дата окончания срока действия индивидуальной программы")
     try:
-        try:
-            ns, unknown = parser.parse_known_args(argv)
-        except SystemExit as exc:  # --help: argparse has printed it already
-            return exc.code if isinstance(exc.code, int) else 0
-        if unknown:
-            raise KitError("bad_argument", field=unknown[0], value="неизвестный аргумент", allowed=_USAGE_RU)
+        ns = parser.parse_strict(argv)
+        if ns is None:
+            return 0
         if ns.applied is None:
             raise KitError("bad_argument", field="--applied", value="не указана дата подачи заявления",
                            allowed=_USAGE_RU)

@@ -587,16 +587,14 @@ _USAGE_RU = ("Примеры: socmethod print conclusion СЛУЧАЙ.json --out
              "socmethod print provider-conclusion --out заключение-поставщика.pdf.")
 
 
-class _Parser(argparse.ArgumentParser):
-    # argparse would print an English message and exit; the kit answers with its own JSON error.
-    def error(self, message: str):
-        raise KitError("bad_argument", field=self.prog, value=message, allowed=_USAGE_RU)
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="socmethod print", allow_abbrev=False,
-                     description="Печатные формы методики 405-р: HTML или PDF (A4).")
-    sub = parser.add_subparsers(dest="document", required=True, parser_class=_Parser)
+    from functools import partial
+
+    from .cli import KitArgumentParser
+    parser = KitArgumentParser(prog="socmethod print", allow_abbrev=False, usage_ru=_USAGE_RU,
+                               description="Печатные формы методики 405-р: HTML или PDF (A4).")
+    sub = parser.add_subparsers(dest="document", required=True,
+                                parser_class=partial(KitArgumentParser, usage_ru=_USAGE_RU))
     p = sub.add_parser("conclusion", help="заключение по форме 1 со шкалами 1.2, 1.3 и критериями по случаю",
                        allow_abbrev=False)
     p.add_argument("case", help="файл случая: JSON, YAML, CSV из одной строки; - для stdin")

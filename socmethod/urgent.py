@@ -11,7 +11,6 @@ circumstance codes with their titles; the name, birth date and signatures are le
 """
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import tomllib
@@ -344,17 +343,12 @@ _USAGE_RU = ("Использование: socmethod urgent [--trigger КОД ...
              "[--circumstance КОД ...] [--date ГГГГ-ММ-ДД]; нужна хотя бы одна ситуация или услуга.")
 
 
-class _Parser(argparse.ArgumentParser):
-    # argparse would print an English message and exit; the kit answers with its own JSON error.
-    def error(self, message: str):
-        raise KitError("bad_argument", field="socmethod urgent", value=message, allowed=_USAGE_RU)
-
-
 def urgent_cli(argv: list[str]) -> int:
     """`socmethod urgent --trigger ID ... [--service ID ...] [--circumstance ID ...] [--date YYYY-MM-DD]`."""
     try:
-        parser = _Parser(prog="socmethod urgent", allow_abbrev=False,
-                         description="Срочные социальные услуги: направление в день обращения (405-р, раздел 6).")
+        from .cli import KitArgumentParser
+        parser = KitArgumentParser(prog="socmethod urgent", allow_abbrev=False, usage_ru=_USAGE_RU,
+                                   description="Срочные социальные услуги: направление в день обращения (405-р, раздел 6).")
         parser.add_argument("--trigger", nargs="+", action="extend", default=[], metavar="КОД",
                             help="ситуация: " + ", ".join(t["id"] for t in load_urgent()["trigger"]))
         parser.add_argument("--service", nargs="+", action="extend", default=[], metavar="КОД",
@@ -362,12 +356,9 @@ def urgent_cli(argv: list[str]) -> int:
         parser.add_argument("--circumstance", nargs="+", action="extend", default=[], metavar="КОД",
                             help="обстоятельство из акта собеседования")
         parser.add_argument("--date", metavar="ГГГГ-ММ-ДД", help="день обращения (по умолчанию сегодня)")
-        try:
-            ns, unknown = parser.parse_known_args(argv)
-        except SystemExit as exc:  # --help: argparse has printed it already
-            return exc.code if isinstance(exc.code, int) else 0
-        if unknown:
-            raise KitError("bad_argument", field=unknown[0], value="неизвестный аргумент", allowed=_USAGE_RU)
+        ns = parser.parse_strict(argv)
+        if ns is None:
+            return 0
         from .deadlines import parse_date  # imported here: the rest of this module stays stdlib-only
         on = parse_date(ns.date, "date") if ns.date is not None else None
         data = load_urgent()

@@ -517,25 +517,27 @@ def _transitions_table(transitions: list[dict]) -> str:
 
 
 def gaps_cli(argv: list[str]) -> int:
-    import argparse
     import json
     import sys
-    from .cli import _readings
-    parser = argparse.ArgumentParser(prog="socmethod gaps", description="Пробелы, перекрытия и лишние строки таблиц.")
+    from .cli import KitArgumentParser, _readings
+    parser = KitArgumentParser(prog="socmethod gaps", usage_ru="См. socmethod gaps --help.",
+                               description="Пробелы, перекрытия и лишние строки таблиц.")
     parser.add_argument("--rules", help="каталог правил или файл изменений (.toml)")
     parser.add_argument("--reading", action="append", metavar="NAME=VALUE")
-    args = parser.parse_args(argv)
+    args = parser.parse_strict(argv)
+    if args is None:
+        return 0
     ruleset = load_rules(args.rules)
     sys.stdout.write(json.dumps(analyse(ruleset, _readings(args.reading)), ensure_ascii=False, indent=2) + "\n")
     return 0
 
 
 def diff_cli(argv: list[str]) -> int:
-    import argparse
     import json
     import sys
-    from .cli import _readings
-    parser = argparse.ArgumentParser(prog="socmethod diff", description="Кого затронет изменение методики.")
+    from .cli import KitArgumentParser, _readings
+    parser = KitArgumentParser(prog="socmethod diff", usage_ru="См. socmethod diff --help.",
+                               description="Кого затронет изменение методики.")
     parser.add_argument("--baseline", help="действующие правила: каталог или файл изменений (по умолчанию встроенные)")
     parser.add_argument("--proposal", help="проект: каталог правил или файл изменений (.toml) к встроенным правилам")
     parser.add_argument("--cases", help="реестр случаев (CSV или JSON Lines)")
@@ -543,7 +545,9 @@ def diff_cli(argv: list[str]) -> int:
     parser.add_argument("--proposal-reading", action="append", metavar="NAME=VALUE")
     parser.add_argument("--report", help="записать отчёт HTML")
     parser.add_argument("--changed", help="записать CSV изменившихся случаев реестра")
-    args = parser.parse_args(argv)
+    args = parser.parse_strict(argv)
+    if args is None:
+        return 0
     baseline = load_rules(args.baseline)
     proposal = load_rules(args.proposal, baseline if args.proposal is None else None)
     report = diff(baseline, proposal, args.cases, _readings(args.baseline_reading), _readings(args.proposal_reading))

@@ -80,3 +80,17 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert proc.returncode != 0
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "error" in json.loads(proc.stdout)
+
+
+def test_every_command_refuses_bad_arguments_in_russian_json(capsys):
+    import re
+    cases = [(["gaps", "--bogus"], "--bogus"), (["diff", "--bogus"], "--bogus"),
+             (["contraindications"], "socmethod contraindications"), (["urgent", "--bogus"], "--bogus"),
+             (["deadlines", "--applied"], "--applied"), (["print", "conclusion"], "socmethod print conclusion"),
+             (["assess"], "socmethod assess")]
+    for args, field in cases:
+        code, out = _run(args, capsys)
+        assert code == 2, args
+        assert out["error"]["code"] == "bad_argument" and out["error"]["field"] == field, (args, out)
+        message = out["error"]["message"]
+        assert re.search("[а-я]", message) and "required" not in message and "unrecognized" not in message, message
