@@ -49,8 +49,26 @@ def texts() -> dict:
         raise KitError("malformed_file", where=TEXTS_FILE, value=str(err), allowed="TOML") from None
     except OSError:
         raise KitError("file_not_found", "calculator.toml", value=str(path)) from None
+    from .urgent import load_urgent
+    facts = {k: v for k, v in load_urgent()["where"].items() if isinstance(v, str) and not k.endswith(("_source", "_note"))}
+    data = _filled(data, facts, "")
     check_texts(data)
     return data
+
+
+def _filled(node, facts: dict, key: str):
+    """`node` with each "{name}" in its texts replaced by the fact of data/urgent.toml [where]."""
+    if isinstance(node, dict):
+        return {k: _filled(v, facts, f"{key}.{k}".lstrip(".")) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_filled(v, facts, key) for v in node]
+    if isinstance(node, str) and "{" in node:
+        try:
+            return node.format_map(facts)
+        except (KeyError, ValueError, IndexError) as err:
+            raise KitError("rule_set_invalid", where=f"{TEXTS_FILE}, {key}", value=f"неизвестная подстановка {err}",
+                           allowed=f"Подстановки берутся из data/urgent.toml [where]: {', '.join(sorted(facts))}.") from None
+    return node
 
 
 TEXTS_FILE = "data/calculator.toml"
@@ -59,8 +77,7 @@ TEXTS_FILE = "data/calculator.toml"
 REQUIRED_TEXTS = (
     "title", "disclaimer", "summary_disclaimer", "who.question", "who.relative_note", "category.question",
     "disability_group.question", "impairment.question", "psychiatrist.question", "flags.yes_no_unknown",
-    "where.heading", "where.text", "where.bureau_hours", "where.call_centre", "where.call_centre_short",
-    "where.sources", "where.summary", "deadlines.heading", "deadlines.note", "deadlines.summary_heading",
+    "where.heading", "where.text", "where.hours", "where.sources", "where.summary", "deadlines.heading", "deadlines.note", "deadlines.summary_heading",
     "cost.heading", "cost.family_income", "cost.family_income_hint", "cost.members", "cost.free_category",
     "cost.no_category", "cost.skip", "urgent.question", "urgent.heading", "urgent.text", "urgent.summary_text",
     "form_hints.source", "form_hints.ripso",
@@ -292,7 +309,7 @@ def documents_html(groups: list[dict]) -> str:
 
 def where_html() -> str:
     w = texts()["where"]
-    return (f'<div class="sm-where"><p><b>{_e(w["heading"])}:</b> {_e(w["text"])}</p><p>{_e(w["bureau_hours"])}<br>{_e(w["call_centre"])}</p>'
+    return (f'<div class="sm-where"><p><b>{_e(w["heading"])}:</b> {_e(w["text"])}</p><p>{_e(w["hours"])}</p>'
             f'<p><small>{_e(w["sources"])}</small></p></div>')
 
 

@@ -283,3 +283,31 @@ def test_documents_say_how_they_count_and_keep_every_mark_of_appendix_2():
     page = re.sub(r"<[^>]+>", "", calc.result.value)
     assert "достаточно одного из документов" in page
     assert "обязательно (вместе с другими документами), для ребёнка, оставшегося без попечения родителей" in page
+
+
+def test_phone_and_hours_come_from_the_one_place_that_cites_them(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from socmethod import calculator, urgent
+    from socmethod.errors import KitError
+    facts = urgent.load_urgent()["where"]
+    w = calculator.texts()["where"]
+    # data/urgent.toml [where] holds the hours with their seed lines (000:94-100, 001:29).
+    assert facts["bureau_hours"] in w["hours"] and facts["call_centre_hours"] in w["summary"]
+    assert facts["call_centre"] in calculator.texts()["urgent"]["text"] and "{" not in w["text"]
+    # An unknown placeholder is refused, naming the key.
+    data = tmp_path / "data"
+    shutil.copytree(Path(calculator.__file__).resolve().parents[1] / "data", data)
+    wording = data / "calculator.toml"
+    assert 'hours = "Районные бюро: {bureau_hours}' in wording.read_text(encoding="utf-8")
+    wording.write_text(wording.read_text(encoding="utf-8").replace('hours = "Районные бюро: {bureau_hours}', 'hours = "Районные бюро: {bureau_hourz}', 1), encoding="utf-8")
+    monkeypatch.setenv("SOCMETHOD_DATA", str(data))
+    calculator.texts.cache_clear()
+    try:
+        with pytest.raises(KitError) as err:
+            calculator.texts()
+        assert "where.hours" in str(err.value) and "bureau_hourz" in str(err.value)
+    finally:
+        monkeypatch.delenv("SOCMETHOD_DATA")
+        calculator.texts.cache_clear()

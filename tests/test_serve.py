@@ -38,10 +38,10 @@ def test_broken_wording_file_stops_the_server_naming_the_key(tmp_path):
     shutil.copytree(ROOT / "data", data)
     wording = data / "calculator.toml"
     text = wording.read_text(encoding="utf-8")
-    assert 'bureau_hours = "' in text
-    wording.write_text(text.replace('bureau_hours = "', 'bureau_hourz = "', 1), encoding="utf-8")
+    assert 'summary_text = "' in text
+    wording.write_text(text.replace('summary_text = "', 'summary_textz = "', 1), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "socmethod.serve", "--port", "1"], capture_output=True, text=True,
                           env={**os.environ, "SOCMETHOD_DATA": str(data)}, timeout=60)
     assert proc.returncode == 2
-    assert "where.bureau_hours" in proc.stderr and "calculator.toml" in proc.stderr
+    assert "urgent.summary_text" in proc.stderr and "calculator.toml" in proc.stderr
     assert "Traceback" not in proc.stderr
