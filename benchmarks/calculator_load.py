@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,30 +36,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from socmethod.loadclient import ClientError, WidgetSession, answer_elderly, fetch_page  # noqa: E402
-from socmethod.serve import NOTEBOOK, voila_command, voila_env  # noqa: E402
+from socmethod.page_driver import free_port  # noqa: E402
+from socmethod.processes import tree_cpu_seconds, tree_rss_mib  # noqa: E402
+from socmethod.serve import NOTEBOOK, override_options, voila_command, voila_env  # noqa: E402
 
 EXPECTED = ("Вам могут предложить", "программа N 1", "программа N 4")
 
 
 # -- the server --------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def override(cmd: list[str], options: list[str]) -> list[str]:
-    """Replace `--Key=value` options of a command by key (Voila refuses a key given twice) or add them."""
-    for opt in options:
-        key = opt.split("=", 1)[0]
-        cmd = [c for c in cmd if c.split("=", 1)[0] != key] + [opt]
-    return cmd
-
-
 def server_command(port: int, pool: int, cull_after: int, cull_interval: int, notebook: Path,
                    extra: list[str]) -> list[str]:
     cmd = voila_command(port=port, pool=pool, cull_after=cull_after, notebook=notebook)
-    return override(cmd, [f"--MappingKernelManager.cull_interval={cull_interval}"] + extra)
+    return override_options(cmd, [f"--MappingKernelManager.cull_interval={cull_interval}"] + extra)
 
 
 def server_env(extra: list[str]) -> dict[str, str]:
@@ -92,39 +79,6 @@ def wait_ready(port: int, log: Path, pool: int, timeout: float = 90) -> None:
     raise SystemExit(f"the kernel pool did not fill within {timeout} s; see {log}")
 
 
-def tree_pids(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        out.append(p)
-        stack.extend(children.get(p, []))
-    return out
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time used by the server and its kernels so far (live processes, plus the reaped kernels the
-    server has waited for)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/stat") as fh:
-                f = fh.read().rsplit(")", 1)[1].split()
-            total += int(f[11]) + int(f[12]) + (int(f[13]) + int(f[14]) if p == pid else 0)
-        except (OSError, IndexError, ValueError):
-            pass
-    return total / tick
-
-
 async def wait_quiet(pid: int, limit: float = 120.0) -> None:
     """Until the server and its kernels use less than a fifth of a core (or `limit` seconds)."""
     t0 = time.monotonic()
@@ -135,21 +89,6 @@ async def wait_quiet(pid: int, limit: float = 120.0) -> None:
         if now - last < 0.4:
             return
         last = now
-
-
-def tree_rss_mib(pid: int) -> tuple[float, int]:
-    """Resident memory of the server and all its descendants (kernels), and the number of processes."""
-    total, n = 0, 0
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        n += 1
-        except OSError:
-            pass
-    return total / 1024, n
 
 
 # -- one visitor -------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ loopback port; prints figures only.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from socmethod.page_driver import answer_elderly, free_port, launch
+from socmethod.processes import stop, tree_cpu_seconds, tree_rss_mib
 from socmethod.serve import voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,49 +34,6 @@ def start_server(port: int, pool: int) -> subprocess.Popen:
             time.sleep(0.3)
     proc.kill()
     raise SystemExit("Voila did not start within 60 s")
-
-
-def process_tree(pid: int) -> list[int]:
-    """A process and all its descendants (the server and its kernels)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, stack = [], [pid]
-    while stack:
-        p = stack.pop()
-        found.append(p)
-        stack.extend(children.get(p, []))
-    return found
-
-
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants."""
-    total = 0
-    for p in process_tree(pid):
-        try:
-            for line in open(f"/proc/{p}/status"):
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a process and all its descendants (user + system)."""
-    total = 0
-    for p in process_tree(pid):
-        try:
-            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until_idle(pid: int, limit: float = 20.0) -> float:
@@ -134,7 +91,7 @@ def main() -> None:
     print(f"server up (HTTP 200) in {time.perf_counter() - t0:.1f} s; pool of {args.pool} pre-heated kernels")
     try:
         time.sleep(3)   # let the pool fill, as a server that has been up a while would have
-        base = tree_rss_mib(server.pid)
+        base = tree_rss_mib(server.pid)[0]
         print(f"server + idle pool memory: {base:.0f} MiB")
         with sync_playwright() as p:
             browser = launch(p)
@@ -168,19 +125,18 @@ def main() -> None:
                   f"over {len(lat)} changes (click to changed DOM)")
             page.close()
             time.sleep(2)
-            before = tree_rss_mib(server.pid)
+            before = tree_rss_mib(server.pid)[0]
             pages = []
             for _ in range(args.sessions):
                 _, pg = time_to_interactive(browser, url)
                 pages.append(pg)
             time.sleep(3)
-            after = tree_rss_mib(server.pid)
+            after = tree_rss_mib(server.pid)[0]
             print(f"memory with {args.sessions} open sessions: {after:.0f} MiB "
                   f"(+{(after - before) / args.sessions:.0f} MiB per session, pool refilled included)")
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from socmethod.page_driver import launch, serve_static  # noqa: E402
+from socmethod.processes import stop  # noqa: E402
 
 READY_TEXT = "Пожилой человек"
 LOAD_TIMEOUT_MS = 180_000
@@ -122,8 +123,7 @@ def main() -> int:
                     print(f"load {i + 1}: interactive after {r['ready']:.2f} s, {r['bytes'] / 1e6:.1f} MB "
                           f"in {r['requests']} requests", flush=True)
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            stop(proc)
     ready = [r["ready"] for r in results]
     mb = [r["bytes"] / 1e6 for r in results]
     print(f"cold loads: {len(ready)}; time to interactive median {statistics.median(ready):.2f} s, "

@@ -38,6 +38,14 @@ def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull
             '"@voila-dashboards/widgets-manager8"]']
 
 
+def override_options(cmd: list[str], options: list[str]) -> list[str]:
+    """Replace `--Key=value` options of a command by key (Voila refuses a key given twice) or add them."""
+    for opt in options:
+        key = opt.split("=", 1)[0]
+        cmd = [c for c in cmd if c.split("=", 1)[0] != key] + [opt]
+    return cmd
+
+
 def voila_env() -> dict[str, str]:
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p)

@@ -16,6 +16,7 @@ from conftest import require_chromium
 from socmethod.page_driver import (accessibility_problems, answer_case, answer_elderly, free_port, launch,
                                    summary_from_page)
 from socmethod.page_driver import pdf_pages
+from socmethod.processes import stop
 from socmethod.serve import voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,11 +45,7 @@ def server():
         proc.kill()
         pytest.fail("Voila did not serve the calculator within 60 s")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 @pytest.fixture()

@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 from socmethod.loadclient import (ClientError, KernelGone, WidgetSession, answer_elderly, fetch_page)
-from socmethod.serve import voila_command, voila_env
+from socmethod.page_driver import free_port
+from socmethod.serve import override_options, voila_command, voila_env
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -52,23 +53,10 @@ def run(coro, timeout: float = 90):
 
 
 # -- the server ----------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _override(cmd: list[str], options: list[str]) -> list[str]:
-    for opt in options:
-        key = opt.split("=", 1)[0]
-        cmd = [c for c in cmd if c.split("=", 1)[0] != key] + [opt]
-    return cmd
-
-
 class Server:
     def __init__(self, base: Path, pool: int = 1, cull_after: int = 600, extra: list[str] = ()):
         self.base = base
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.dirs = {name: base / name for name in ("runtime", "tmp", "ipython", "data")}
         for d in self.dirs.values():
@@ -79,7 +67,7 @@ class Server:
                    TEMP=str(self.dirs["tmp"]), TMP=str(self.dirs["tmp"]), IPYTHONDIR=str(self.dirs["ipython"]),
                    JUPYTER_DATA_DIR=str(self.dirs["data"]),
                    PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
-        cmd = _override(voila_command(port=self.port, pool=pool, cull_after=cull_after), list(extra))
+        cmd = override_options(voila_command(port=self.port, pool=pool, cull_after=cull_after), list(extra))
         self.started = time.time()
         with open(self.log, "wb") as fh:
             self.proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env,

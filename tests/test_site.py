@@ -18,6 +18,7 @@ import pytest
 
 from conftest import require_chromium
 from socmethod.page_driver import accessibility_problems, answer_elderly, launch, serve_static, summary_from_page
+from socmethod.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -47,11 +48,7 @@ def server(site):
     except RuntimeError as err:
         pytest.fail(str(err))
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 def test_static_site_recommends_offline(server):
