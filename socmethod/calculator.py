@@ -463,7 +463,7 @@ class Calculator:
         # The printable summary is built on request: carrying it on every change would triple what each
         # answer sends to the browser.
         self.print_button = w.Button(description="Итог для печати", disabled=True,
-                                     tooltip="Одна страница с ответами и результатом, без персональных данных")
+                                     tooltip="Итог на листе A4: ответы и результат, без персональных данных")
         self.print_button.on_click(lambda _: self.prepare_summary())
         self.summary = self._html()
         self.controls: dict[str, object] = {}
