@@ -27,16 +27,16 @@ test: $(STAMP)
 # The public calculator on http://$(HOST):$(PORT) (loopback unless told otherwise). The Voila settings
 # and the rule-data check live in socmethod/serve.py.
 app: $(STAMP)
-	$(PY) -m socmethod.serve --host $(HOST) --port $(PORT) --pool $(POOL)
+	$(PY) -m socmethod.serving.voila --host $(HOST) --port $(PORT) --pool $(POOL)
 
 # The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
 workbench: $(STAMP)
-	$(PY) -m socmethod.serve --notebook workbench --host $(HOST) --port 8867 --pool 1
+	$(PY) -m socmethod.serving.voila --notebook workbench --host $(HOST) --port 8867 --pool 1
 
 # Training pages (socmethod/classroom.py): trainees on http://$(HOST):$(PORT), with an access token whenever
 # HOST is not loopback (generated and printed unless TOKEN=...); the trainer's page on http://127.0.0.1:8868 only.
 classroom: $(STAMP)
-	$(PY) -m socmethod.classroom --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
+	$(PY) -m socmethod.serving.classroom --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
 
 # The static edition: Voici (Python in the browser on Pyodide); everything it loads is in _site/,
 # so any static web server or CDN can serve it to any number of visitors, with no kernel on the server.

@@ -17,11 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from socmethod import bundled_ruleset
-from socmethod.batch import assess_all
-from socmethod.cases import case_from_csv_row
-from socmethod.synthetic import DECISION_CATEGORIES, csv_header
-from socmethod.vector import encode_frame, evaluate_arrays, read_frame, signatures, vector_results
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))   # the test tooling (tests/support) is not part of the package
+
+from socmethod import bundled_ruleset  # noqa: E402
+from socmethod.core.cases import case_from_csv_row  # noqa: E402
+from socmethod.core.vector import evaluate_arrays, signatures  # noqa: E402
+from socmethod.io.batch import assess_all  # noqa: E402
+from socmethod.io.register import encode_frame, read_frame, vector_results  # noqa: E402
+from tests.support.synthetic import DECISION_CATEGORIES, csv_header  # noqa: E402
 
 
 def synthetic_register(rows: int, seed: int = 7) -> pd.DataFrame:
@@ -41,7 +45,7 @@ def synthetic_register(rows: int, seed: int = 7) -> pd.DataFrame:
         for key in spec["required"] + spec.get("optional", []):
             fspec = ruleset.fields[key]
             if fspec["kind"] == "scale":
-                from socmethod.scales import scale
+                from socmethod.core.scales import scale
                 for item in scale(key, spec["scales"]).keys:
                     frame[f"{key}.{item}"][mask] = rng.choice(scores, size=k, p=[0.25, 0.3, 0.3, 0.15])
             elif fspec["kind"] == "bool":

@@ -1,6 +1,6 @@
 """Load on the public calculator: N visitors arriving within a few seconds, each answering a case.
 
-Starts its own Voila (the `make app` command from socmethod.serve.voila_command, with overrides given
+Starts its own Voila (the `make app` command from socmethod.serving.voila.voila_command, with overrides given
 here) on a free loopback port, or targets a running server with --url. Each visitor is a websocket
 client (socmethod.loadclient) that does what the browser does: GET the page, open the kernel websocket,
 kernel_info, fetch the widget states, then answers the lonely elderly person with disability group II
@@ -35,10 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from socmethod.loadclient import ClientError, WidgetSession, answer_elderly, fetch_page  # noqa: E402
-from socmethod.page_driver import free_port  # noqa: E402
-from socmethod.processes import tree_cpu_seconds, tree_rss_mib  # noqa: E402
-from socmethod.serve import NOTEBOOK, override_options, voila_command, voila_env  # noqa: E402
+from socmethod.serving.voila import NOTEBOOK, override_options, voila_command, voila_env  # noqa: E402
+from tests.support.loadclient import ClientError, WidgetSession, answer_elderly, fetch_page  # noqa: E402
+from tests.support.page_driver import free_port  # noqa: E402
+from tests.support.processes import tree_cpu_seconds, tree_rss_mib  # noqa: E402
 
 EXPECTED = ("Вам могут предложить", "программа N 1", "программа N 4")
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from socmethod.page_driver import answer_elderly, free_port, launch
-from socmethod.processes import stop, tree_cpu_seconds, tree_rss_mib
-from socmethod.serve import voila_command, voila_env
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))   # the test tooling (tests/support) is not part of the package
+
+from socmethod.serving.voila import voila_command, voila_env  # noqa: E402
+from tests.support.page_driver import answer_elderly, free_port, launch  # noqa: E402
+from tests.support.processes import stop, tree_cpu_seconds, tree_rss_mib  # noqa: E402
 
 
 def start_server(port: int, pool: int) -> subprocess.Popen:

@@ -24,8 +24,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from socmethod.page_driver import launch, serve_static  # noqa: E402
-from socmethod.processes import stop  # noqa: E402
+from tests.support.page_driver import launch, serve_static  # noqa: E402
+from tests.support.processes import stop  # noqa: E402
 
 READY_TEXT = "Пожилой человек"
 LOAD_TIMEOUT_MS = 180_000

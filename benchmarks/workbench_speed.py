@@ -15,7 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from batch_speed import synthetic_register  # noqa: E402
 
 from socmethod import bundled_ruleset  # noqa: E402
-from socmethod.workbench import analyse, apply_change_file, register_impact, space_impact  # noqa: E402
+from socmethod.analysis.changes import apply_change_file  # noqa: E402
+from socmethod.analysis.impact import register_impact, space_impact  # noqa: E402
+from socmethod.analysis.space import analyse  # noqa: E402
 
 CHANGE = """name = "benchmark: widen 3.1-N1"
 [[change]]

@@ -13,9 +13,9 @@ import pytest
 
 import socmethod
 from socmethod import KitError
-from socmethod.casefiles import read_single_case
 from socmethod.cli import main
-from socmethod.synthetic import csv_cells, csv_header
+from socmethod.io.casefiles import read_single_case
+from tests.support.synthetic import csv_cells, csv_header
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -192,7 +192,7 @@ def test_mixed_separators_are_reported_not_guessed(tmp_path):
 
 @pytest.mark.parametrize("text", ["2025-02-30", "2025-13-01", "29.12.2025", "tomorrow", "", "2025-1-5", "１２３"])
 def test_bad_dates(text):
-    from socmethod.deadlines import parse_date
+    from socmethod.procedure.deadlines import parse_date
     with pytest.raises(KitError) as err:
         parse_date(text, "applied")
     assert (err.value.code, err.value.field) == ("bad_date", "applied")
@@ -200,7 +200,7 @@ def test_bad_dates(text):
 
 @pytest.mark.parametrize("code", ["17A", "A1", "AA17", "A17.", "", "А17", "A17.1.2"])
 def test_bad_icd_codes(code):
-    from socmethod.contraindications import check_codes
+    from socmethod.procedure.contraindications import check_codes
     [entry] = check_codes([code])
     assert entry["error"]["code"] == "bad_icd_code"
 
@@ -209,7 +209,7 @@ def test_bad_icd_codes(code):
                                                   ("abc", 1, "family_income"), (30000, 0, "members"),
                                                   (30000, 2.5, "members"), (math.inf, 1, "family_income")])
 def test_bad_income(income, members, field):
-    from socmethod.cost import per_capita_income
+    from socmethod.procedure.cost import per_capita_income
     with pytest.raises(KitError) as err:
         per_capita_income(income, members)
     assert (err.value.code, err.value.field) == ("bad_number", field)

@@ -7,9 +7,11 @@ import random
 
 import pytest
 
-from socmethod import assess_or_error, synthetic
-from socmethod.batch import CSV_COLUMNS, run_batch
+from socmethod import assess_or_error
 from socmethod.cli import main
+from socmethod.io.batch import run_batch
+from socmethod.io.records import CSV_COLUMNS
+from tests.support import synthetic
 
 ALL_CATEGORIES = synthetic.DECISION_CATEGORIES + ("homeless", "minor", "family", "early_childhood")
 BREAKAGES = ["4", "x", "TRUE", " true", "007", "-1", "2.0", "I", "none", "", "нет"]

@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_chromium
-from socmethod.page_driver import (accessibility_problems, answer_case, answer_elderly, free_port, launch,
-                                   summary_from_page)
-from socmethod.page_driver import pdf_pages
-from socmethod.processes import stop
-from socmethod.serve import voila_command, voila_env
+from socmethod.serving.voila import voila_command, voila_env
+from tests.support.page_driver import (
+    accessibility_problems,
+    answer_case,
+    answer_elderly,
+    free_port,
+    launch,
+    pdf_pages,
+    require_chromium,
+    summary_from_page,
+)
+from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from socmethod.calculator import Calculator, case_from_answers, result_html
+from socmethod.apps.public.calculator import Calculator, case_from_answers, result_html
+from socmethod.core.resources import data_dir
 
 ELDERLY_ANSWERS = {
     "category": "elderly", "disability_group": "II",
@@ -201,7 +202,7 @@ def test_violence_tells_to_call_112_on_the_page_and_in_the_summary():
 def test_summary_deadlines_are_dated_in_words_with_the_year_once():
     from datetime import date
 
-    from socmethod.public_summary import summary_document
+    from socmethod.apps.public.summary import summary_document
     calc = Calculator()
     _click_through(calc, ELDERLY_ANSWERS)
     doc = summary_document(calc.answers_list(), calc.shown["result"], calc.shown["documents"],
@@ -212,8 +213,8 @@ def test_summary_deadlines_are_dated_in_words_with_the_year_once():
 
 
 def test_every_form_has_a_plain_explanation():
-    from socmethod.calculator import texts
-    from socmethod.rules import bundled_ruleset
+    from socmethod.apps.public.calculator import texts
+    from socmethod.core.ruleset import bundled_ruleset
     hints = texts()["form_hints"]
     assert set(bundled_ruleset().forms) <= set(hints), set(bundled_ruleset().forms) - set(hints)
     calc = Calculator()
@@ -223,7 +224,7 @@ def test_every_form_has_a_plain_explanation():
 
 
 def test_changing_the_category_closes_the_old_questions():
-    from ipywidgets.widgets.widget import _instances     # the live widget models (ipywidgets 8)
+    from ipywidgets.widgets.widget import _instances  # the live widget models (ipywidgets 8)
     calc = Calculator()
     calc.controls["category"].value = "elderly"
     old_radio = calc.controls["self_care.hygiene"]
@@ -249,8 +250,8 @@ def test_changing_the_category_closes_the_old_questions():
 def test_a_broken_wording_file_is_refused_naming_the_key(edit, key):
     import copy
 
-    from socmethod.calculator import check_texts, texts
-    from socmethod.errors import KitError
+    from socmethod.apps.public.calculator import check_texts, texts
+    from socmethod.core.errors import KitError
     broken = copy.deepcopy(texts())
     edit(broken)
     with pytest.raises(KitError) as err:
@@ -287,10 +288,10 @@ def test_documents_say_how_they_count_and_keep_every_mark_of_appendix_2():
 
 def test_phone_and_hours_come_from_the_one_place_that_cites_them(tmp_path, monkeypatch):
     import shutil
-    from pathlib import Path
 
-    from socmethod import calculator, urgent
-    from socmethod.errors import KitError
+    from socmethod.apps.public import calculator
+    from socmethod.core.errors import KitError
+    from socmethod.procedure import urgent
     facts = urgent.load_urgent()["where"]
     w = calculator.texts()["where"]
     # data/urgent.toml [where] holds the hours with their seed lines (000:94-100, 001:29).
@@ -298,7 +299,7 @@ def test_phone_and_hours_come_from_the_one_place_that_cites_them(tmp_path, monke
     assert facts["call_centre"] in calculator.texts()["urgent"]["text"] and "{" not in w["text"]
     # An unknown placeholder is refused, naming the key.
     data = tmp_path / "data"
-    shutil.copytree(Path(calculator.__file__).resolve().parents[1] / "data", data)
+    shutil.copytree(data_dir(), data)
     wording = data / "calculator.toml"
     assert 'hours = "Районные бюро: {bureau_hours}' in wording.read_text(encoding="utf-8")
     wording.write_text(wording.read_text(encoding="utf-8").replace('hours = "Районные бюро: {bureau_hours}', 'hours = "Районные бюро: {bureau_hourz}', 1), encoding="utf-8")

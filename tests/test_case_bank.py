@@ -30,7 +30,7 @@ import pytest
 import yaml
 
 import socmethod
-from socmethod.scales import SCALE_NAMES, scale
+from socmethod.core.scales import SCALE_NAMES, scale
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "data" / "cases"
 FILE_NAME = re.compile(r"^(\d{3})-[a-z0-9]+(?:-[a-z0-9]+)*\.yaml$")

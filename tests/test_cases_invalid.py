@@ -18,7 +18,7 @@ import pytest
 import socmethod
 from socmethod import KitError, assess
 from socmethod.cli import main
-from socmethod.resources import data_path
+from socmethod.core.resources import data_path
 
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 

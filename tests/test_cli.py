@@ -39,7 +39,8 @@ def test_assess_file_prints_the_contract(tmp_path, capsys):
 
 def test_assess_yaml_and_csv_and_stdin_agree(tmp_path, capsys, monkeypatch):
     import yaml
-    from socmethod import synthetic
+
+    from tests.support import synthetic
     ypath = tmp_path / "case.yaml"
     ypath.write_text(yaml.safe_dump(ELDERLY, allow_unicode=True), encoding="utf-8")
     cpath = tmp_path / "case.csv"

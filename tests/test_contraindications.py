@@ -3,10 +3,8 @@ import io
 
 import pytest
 
-from socmethod.contraindications import (
-    _groups_in, check_codes, groups_for, load_groups, normalize_icd, parse_table,
-)
-from socmethod.errors import KitError
+from socmethod.core.errors import KitError
+from socmethod.procedure.contraindications import _groups_in, check_codes, groups_for, load_groups, normalize_icd, parse_table
 
 # Seed 003, lines 674-684: how each group's title starts, and its code list exactly as printed.
 SEED = {

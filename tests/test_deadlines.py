@@ -17,16 +17,16 @@ from datetime import date
 
 import pytest
 
-from socmethod.deadlines import (
+from socmethod.cli.deadlines import run as deadlines_cli
+from socmethod.core.errors import KitError
+from socmethod.procedure.deadlines import (
     calendar_is_official,
-    deadlines_cli,
     is_working_day,
     parse_date,
     procedure_deadlines,
     working_days_after,
     working_days_before,
 )
-from socmethod.errors import KitError
 
 D = date
 

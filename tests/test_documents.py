@@ -10,10 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from socmethod.documents import (
-    check_documents, circumstance_status, circumstances_for_case, documents_for, load_documents,
+from socmethod.core.errors import KitError
+from socmethod.procedure.documents import (
+    check_documents,
+    circumstance_status,
+    circumstances_for_case,
+    documents_for,
+    load_documents,
 )
-from socmethod.errors import KitError
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_3a3aa5f907c0671e.txt"
 RESIDENTIAL = ("residential_temporary", "residential_permanent")

@@ -1,4 +1,4 @@
-"""The published calculator under abuse and faults: a real Voila started with socmethod.serve's command.
+"""The published calculator under abuse and faults: a real Voila started with socmethod.serving.voila's command.
 
 Protocol-level checks use socmethod.loadclient (a websocket client that does what the page does), so a
 test can send what no browser sends (an execute_request, an out-of-range index); the kernel-death page
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from socmethod.loadclient import (ClientError, KernelGone, WidgetSession, answer_elderly, fetch_page)
-from socmethod.page_driver import free_port
-from socmethod.serve import override_options, voila_command, voila_env
+from socmethod.serving.voila import override_options, voila_command, voila_env
+from tests.support.loadclient import ClientError, KernelGone, WidgetSession, answer_elderly, fetch_page
+from tests.support.page_driver import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -192,7 +192,7 @@ def test_execute_request_over_the_websocket_is_refused(server):
 # -- 6. no traceback reaches the browser ----------------------------------------------------------------
 def test_served_page_has_no_traceback_and_no_code(server):
     page = run(fetch_page(server.url, 20))
-    for marker in TRACEBACK_MARKERS + ("There was an error", "from socmethod.calculator import"):
+    for marker in TRACEBACK_MARKERS + ("There was an error", "from socmethod.apps.public.calculator import"):
         assert marker not in page.html, marker
 
 

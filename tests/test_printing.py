@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import socmethod
-from socmethod.errors import KitError
-from socmethod.printing import (CIRCUMSTANCES, application_html, conclusion_html, html_to_pdf, print_cli,
-                                provider_conclusion_html)
+from socmethod.cli.print_forms import run as print_cli
+from socmethod.core.errors import KitError
+from socmethod.render.printing import CIRCUMSTANCES, application_html, conclusion_html, html_to_pdf, provider_conclusion_html
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"

@@ -1,4 +1,4 @@
-"""The project's own promises: same dependencies for pip and conda; rules shipped in the wheel's layout."""
+"""The project's own promises: same dependencies for pip and conda; the wheel carries the rules and every layer, and no test tooling."""
 from __future__ import annotations
 
 import re
@@ -23,11 +23,6 @@ def test_environment_yml_lists_the_pyproject_dependencies():
         if m and m.group(1) not in ("python", "pip", "nodejs", "conda-forge"):
             conda.add(_name(m.group(1)))
     assert wanted == conda
-
-
-def test_wheel_force_includes_the_data_directory():
-    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]
-    assert build["targets"]["wheel"]["force-include"]["data"] == "socmethod/data"
 
 
 def test_single_case_path_imports_without_pandas_or_numpy():
@@ -56,3 +51,9 @@ def test_built_wheel_carries_the_rules(tmp_path):
         assert f"socmethod/data/rules/405-r/{table}" in names
     assert {"socmethod/data/scales.toml", "socmethod/data/errors.toml", "socmethod/data/deadlines.toml",
             "socmethod/data/contraindications.csv"} <= names
+    # Every layer ships; the test and benchmark tooling does not.
+    for layer in ("core", "procedure", "io", "analysis", "render", "apps", "cli", "serving"):
+        assert f"socmethod/{layer}/__init__.py" in names
+    shipped = {n.rsplit("/", 1)[-1] for n in names if n.endswith(".py")}
+    assert not shipped & {"page_driver.py", "loadclient.py", "synthetic.py", "processes.py", "conftest.py"}
+    assert not any(n.startswith("tests/") for n in names)

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 import socmethod
 from socmethod import KitError, bundled_ruleset
-from socmethod.batch import run_batch
-from socmethod.casefiles import read_single_case
-from socmethod.resources import data_path
-from socmethod.scales import scale
-from socmethod.synthetic import csv_cells, csv_header
+from socmethod.core.resources import data_path
+from socmethod.core.scales import scale
+from socmethod.io.batch import run_batch
+from socmethod.io.casefiles import read_single_case
+from tests.support.synthetic import csv_cells, csv_header
 
 RULES = bundled_ruleset()
 TRI = st.sampled_from([True, False, None])
@@ -122,7 +122,7 @@ def test_degree_is_monotone_in_points(case, name, data):
 
 
 def test_bands_are_monotone_over_every_total():
-    for (name, variant), sc in __import__("socmethod.scales", fromlist=["scales"]).scales().items():
+    for (name, variant), sc in __import__("socmethod.core.scales", fromlist=["scales"]).scales().items():
         degrees = sc.degree_table()
         assert degrees == sorted(degrees) and degrees[0] == 0 and degrees[-1] == 3
 

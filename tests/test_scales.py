@@ -149,7 +149,7 @@ def test_items_and_count(key):
 
 
 def test_engine_scales_agree_on_keys():
-    from socmethod.scales import scale
+    from socmethod.core.scales import scale
     for (name, variant), keys in ITEMS.items():
         assert list(scale(name, variant).keys) == keys
 

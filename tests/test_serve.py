@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from socmethod.serve import voila_command
+from socmethod.serving.voila import voila_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +18,7 @@ def test_corrupted_rule_file_stops_the_server_before_it_serves(tmp_path):
     table = data / "rules" / "405-r" / "table_3_1.csv"
     table.write_text(table.read_text(encoding="utf-8").replace("day_care_up_to_4h,2", "day_care_up_to_5h,2", 1),
                      encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "socmethod.serve", "--port", "1"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "socmethod.serving.voila", "--port", "1"], capture_output=True, text=True,
                           env={**os.environ, "SOCMETHOD_DATA": str(data)}, timeout=60)
     assert proc.returncode == 2
     assert "данные правил повреждены" in proc.stderr
@@ -40,7 +40,7 @@ def test_broken_wording_file_stops_the_server_naming_the_key(tmp_path):
     text = wording.read_text(encoding="utf-8")
     assert 'summary_text = "' in text
     wording.write_text(text.replace('summary_text = "', 'summary_textz = "', 1), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "socmethod.serve", "--port", "1"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "socmethod.serving.voila", "--port", "1"], capture_output=True, text=True,
                           env={**os.environ, "SOCMETHOD_DATA": str(data)}, timeout=60)
     assert proc.returncode == 2
     assert "urgent.summary_text" in proc.stderr and "calculator.toml" in proc.stderr

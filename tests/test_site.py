@@ -16,9 +16,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import require_chromium
-from socmethod.page_driver import accessibility_problems, answer_elderly, launch, serve_static, summary_from_page
-from socmethod.processes import stop
+from tests.support.page_driver import (
+    accessibility_problems,
+    answer_elderly,
+    launch,
+    require_chromium,
+    serve_static,
+    summary_from_page,
+)
+from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"

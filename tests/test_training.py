@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from socmethod import training
-from socmethod.casebank import bundled_case_bank, case_by_id, load_case_bank, select_cases
-from socmethod.classroom import classroom_command, is_loopback, resolve_token
-from socmethod.classroom import main as classroom_main
-from socmethod.deadlines import procedure_deadlines
-from socmethod.errors import KitError
-from socmethod.scales import scale
+from socmethod.apps import training
+from socmethod.core.errors import KitError
+from socmethod.core.scales import scale
+from socmethod.io.casebank import bundled_case_bank, case_by_id, load_case_bank, select_cases
+from socmethod.procedure.deadlines import procedure_deadlines
+from socmethod.serving.classroom import classroom_command, is_loopback, resolve_token
+from socmethod.serving.classroom import main as classroom_main
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = bundled_case_bank()
@@ -466,7 +466,7 @@ def _get(port: int, path: str, deadline: float = 60.0) -> tuple[int, str]:
 def classroom(tmp_path):
     port, trainer_port, token = _free_port(), _free_port(), "test-token-42"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
-    proc = subprocess.Popen([sys.executable, "-m", "socmethod.classroom", "--host", "127.0.0.1", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "socmethod.serving.classroom", "--host", "127.0.0.1", "--port", str(port),
                              "--trainer-port", str(trainer_port), "--token", token, "--results", str(tmp_path)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from socmethod.errors import KitError
-from socmethod.urgent import (
+from socmethod.cli.urgent import run as urgent_cli
+from socmethod.core.errors import KitError
+from socmethod.procedure.urgent import (
     act_services,
     circumstances,
     load_urgent,
@@ -22,7 +23,6 @@ from socmethod.urgent import (
     services,
     services_for_triggers,
     triggers,
-    urgent_cli,
     validate,
 )
 
@@ -317,7 +317,8 @@ def test_cli_errors(capsys, argv, code_name):
 def test_validate_refuses_broken_data():
     import copy
     import tomllib
-    from socmethod.resources import data_path
+
+    from socmethod.core.resources import data_path
     raw = tomllib.loads(data_path("urgent.toml").read_text(encoding="utf-8"))
     validate(copy.deepcopy(raw))
     broken = copy.deepcopy(raw)

@@ -8,10 +8,12 @@ import random
 import numpy as np
 import pytest
 
-from socmethod import KitError, bundled_ruleset, synthetic
+from socmethod import KitError, bundled_ruleset
+from socmethod.analysis.changes import apply_change_file
+from socmethod.analysis.impact import diff, space_impact
+from socmethod.analysis.space import analyse, enumerate_space, evaluate_space, regions, space_fields
 from socmethod.cli import main
-from socmethod.workbench import (analyse, apply_change_file, diff, enumerate_space, evaluate_space, regions,
-                                 space_fields, space_impact)
+from tests.support import synthetic
 
 WIDEN_N1 = """
 name = "Проект: N 1 и при передвижении 3"
@@ -155,7 +157,7 @@ def test_cli_diff_and_gaps(tmp_path, capsys):
 
 
 def test_workbench_page_compares_and_exports(tmp_path):
-    from socmethod.workbench_page import HeatmapExplorer, Workbench
+    from socmethod.apps.workbench import HeatmapExplorer, Workbench
     page = Workbench(export_dir=tmp_path)
     page.compare()
     assert "Последствия изменения методики" in page.result.value

@@ -2,7 +2,7 @@
  *
  * ipywidgets draws a question's text (an HTML widget) and its answers (RadioButtons, Text, Dropdown) as
  * unrelated elements: a screen reader tabbing to an answer does not hear which question it answers, and
- * its radio buttons have no `name`, so each is a group of one. socmethod.calculator wraps every question in
+ * its radio buttons have no `name`, so each is a group of one. socmethod.apps.public.calculator wraps every question in
  * a box of class `sm-question` holding one `.sm-qtext` (the question), optionally `.sm-hint` and
  * `.sm-qerror` (the hint and the error message beside the field); this script, run by the page template
  * (Voila) and injected into the static edition (tools/build_site.py), links them with ARIA:

@@ -1,0 +1,226 @@
+"""The methodologist's workbench: rule changes as files, the whole input space, gaps, overlaps, dead and
+covered rows, and the impact of a change (or of a reading switch) on cases, on the space and on a register.
+
+The input space is what the tables speak of: for each category with a decision table, every combination
+of the fields its rows test (impairment, group, both degrees, each criterion flag, the psychiatrist's
+conclusion, the conditional numbers' flags), all answers known. It is small (tens of thousands of
+points per category), so it is enumerated exactly and evaluated by the same vectorised criteria as a
+register.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from socmethod.core.engine import compiled_tables
+from socmethod.core.errors import KitError
+from socmethod.core.ruleset import RuleSet, bundled_ruleset
+from socmethod.core.vector import TRUE, evaluate_arrays
+
+# --- the input space -----------------------------------------------------------------------------------
+
+@dataclass
+class Space:
+    category: str
+    dims: list[str]                       # fields enumerated
+    domains: dict[str, list]              # field -> values
+    codes: dict[str, np.ndarray]          # field -> code per point (index into the domain)
+    n: int
+
+    def point(self, i: int) -> dict:
+        return {d: self.domains[d][int(self.codes[d][i])] for d in self.dims}
+
+
+def space_fields(rulesets: list[RuleSet], readings_list: list[dict], category: str) -> list[str]:
+    """Fields tested by any row (or conditional number) of the category, in any rule set and reading."""
+    fields: dict[str, None] = {}
+    for ruleset in rulesets:
+        for readings in readings_list:
+            for ctable in compiled_tables(ruleset, readings, category):
+                for crow in ctable.rows:
+                    for c in crow.criteria:
+                        fields.update(dict.fromkeys(c.fields))
+                    fields.update(dict.fromkeys(n.condition for n in crow.ripso if n.condition))
+    order = list(rulesets[0].fields)
+    return sorted(fields, key=order.index)
+
+
+def enumerate_space(ruleset: RuleSet, category: str, fields: list[str]) -> Space:
+    domains = {f: ruleset.field_domain(f) for f in fields}
+    grids = np.meshgrid(*[np.arange(len(domains[f])) for f in fields], indexing="ij")
+    codes = {f: g.ravel().astype(np.int8) for f, g in zip(fields, grids)}
+    n = int(grids[0].size) if grids else 1
+    return Space(category, fields, domains, codes, n)
+
+
+def _arrays(space: Space, ruleset: RuleSet) -> dict:
+    """Codes in the vector path's convention: enums and scales as domain index, bools as 1/0."""
+    arrays = {}
+    for f in space.dims:
+        if ruleset.fields[f]["kind"] == "bool":
+            # field_domain(bool) is [True, False]: code 0 is true
+            arrays[f] = (space.codes[f] == 0).astype(np.int8)
+        else:
+            arrays[f] = space.codes[f]
+    for f, spec in ruleset.fields.items():
+        if f not in arrays:
+            arrays[f] = np.full(space.n, -1, dtype=np.int8)
+    return arrays
+
+
+@dataclass
+class Outcome:
+    """Which rows match each point of a space under one rule set and readings."""
+    ruleset: RuleSet
+    readings: dict
+    space: Space
+    rows: list                             # CompiledRow
+    matched: np.ndarray                    # bool [rows x points]
+    numbers: list = field(default_factory=list)   # per point: tuple of (form, numbers, rule)
+
+    def labels(self) -> np.ndarray:
+        """A text per point: the matched rows' form and numbers, e.g. "home N 1; residential_temporary N 4"."""
+        if not self.rows:
+            return np.full(self.space.n, "", dtype=object)
+        keys = np.packbits(self.matched.T, axis=1, bitorder="little")
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        texts = []
+        for key in uniq:
+            bits = np.unpackbits(key, bitorder="little")[: len(self.rows)]
+            texts.append("; ".join(_row_label(self.rows[r], self.space, None) for r in np.flatnonzero(bits)))
+        return np.array(texts, dtype=object)[inverse.ravel()]
+
+
+def _row_label(crow, space, point) -> str:
+    numbers = [str(n.number) + (f"?{n.condition}" if n.condition else "") for n in crow.ripso]
+    return f"{crow.row.form} N {', '.join(numbers)}"
+
+
+def evaluate_space(ruleset: RuleSet, readings: dict, space: Space) -> Outcome:
+    readings = ruleset.resolve_readings(readings)
+    rows, matrix, _ = evaluate_arrays(space.category, _arrays(space, ruleset), space.n, ruleset, readings)
+    return Outcome(ruleset, readings, space, rows, matrix == TRUE)
+
+
+def decision_categories(ruleset: RuleSet) -> list[str]:
+    return [c for c, spec in ruleset.categories.items()
+            if any(ruleset.tables[t].kind == "decision" for t in spec.get("tables", []))]
+
+
+# --- regions: readable descriptions of sets of points --------------------------------------------------
+
+def regions(space: Space, mask: np.ndarray) -> list[dict]:
+    """Cover the points where `mask` holds with boxes (a set of values per field), merging along each
+    field while the other fields agree; a field covering its whole domain reads "any".
+
+    Boxes are rows of per-field bit masks (bit v = value v), merged with numpy: group the boxes that
+    agree on every other field and OR their masks on this one, until nothing merges."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    dims = space.dims
+    boxes = np.stack([np.left_shift(1, space.codes[d][idx].astype(np.int64)) for d in dims], axis=1)
+    boxes = np.unique(boxes, axis=0)
+    while True:
+        before = len(boxes)
+        for k in range(len(dims)):
+            rest = np.delete(boxes, k, axis=1)
+            _, inverse = np.unique(rest, axis=0, return_inverse=True)
+            inverse = inverse.ravel()
+            merged = np.zeros(inverse.max() + 1, dtype=np.int64)
+            np.bitwise_or.at(merged, inverse, boxes[:, k])
+            boxes = np.unique(np.insert(rest[np.unique(inverse, return_index=True)[1]], k,
+                                        merged[np.unique(inverse)], axis=1), axis=0)
+        if len(boxes) == before:
+            break
+    # Largest regions first: they are what a methodologist reads.
+    sizes = np.prod([np.array([bin(b).count("1") for b in boxes[:, k].tolist()]) for k in range(len(dims))], axis=0)
+    boxes = boxes[np.argsort(-sizes, kind="stable")]
+    result = []
+    for box in boxes.tolist():
+        desc = {}
+        for d, bits in zip(dims, box):
+            domain = space.domains[d]
+            values = [v for i, v in enumerate(domain) if bits >> i & 1]
+            desc[d] = "any" if len(values) == len(domain) else values
+        result.append(desc)
+    return result
+
+
+def describe_region(region: dict, ruleset: RuleSet) -> str:
+    parts = []
+    for d, values in region.items():
+        if values == "any":
+            continue
+        label = ruleset.fields[d].get("label", d)
+        if ruleset.fields[d]["kind"] == "bool" and len(values) == 1:
+            parts.append(f"{label}: {'да' if values[0] else 'нет'}")
+        else:
+            parts.append(f"{label}: {', '.join(str(v) for v in values)}")
+    return "; ".join(parts) or "любые значения"
+
+
+# --- analysis of one rule set --------------------------------------------------------------------------
+
+def analyse(ruleset: RuleSet | None = None, readings: dict | None = None, max_regions: int = 200) -> dict:
+    """Gaps, overlaps, dead and covered rows of every decision table, under `readings`."""
+    ruleset = ruleset or bundled_ruleset()
+    readings = ruleset.resolve_readings(readings)
+    report = {"rule_set": ruleset.info(), "readings": readings, "categories": {}}
+    for category in decision_categories(ruleset):
+        fields = space_fields([ruleset], [readings], category)
+        space = enumerate_space(ruleset, category, fields)
+        out = evaluate_space(ruleset, readings, space)
+        m = out.matched
+        any_match = m.any(axis=0)
+        forms = [crow.row.form for crow in out.rows]
+        n_forms = np.zeros(space.n, dtype=np.int16)
+        same_form_twice = np.zeros(space.n, dtype=bool)
+        for form in dict.fromkeys(forms):
+            rows_f = [i for i, f in enumerate(forms) if f == form]
+            count = m[rows_f].sum(axis=0)
+            n_forms += count > 0
+            same_form_twice |= count > 1
+        dead = [out.rows[i].row.id for i in range(len(out.rows)) if not m[i].any()]
+        covered = []
+        for i, j in itertools.permutations(range(len(out.rows)), 2):
+            if m[i].any() and forms[i] == forms[j] and not (m[i] & ~m[j]).any() and out.rows[i].row.id != out.rows[j].row.id:
+                if (m[i] == m[j]).all() and i > j:
+                    continue   # equal sets: report the pair once
+                covered.append({"row": out.rows[i].row.id, "covered_by": out.rows[j].row.id, "form": forms[i],
+                                "equal": bool((m[i] == m[j]).all())})
+        gap_regions = regions(space, ~any_match)
+        twice_regions = regions(space, same_form_twice)
+        report["categories"][category] = {
+            "fields": fields, "points": space.n,
+            "gaps": {"points": int((~any_match).sum()), "regions": gap_regions[:max_regions],
+                     "regions_total": len(gap_regions),
+                     "text": [describe_region(r, ruleset) for r in gap_regions[:max_regions]]},
+            "several_forms": {"points": int((n_forms > 1).sum())},
+            "same_form_two_programmes": {"points": int(same_form_twice.sum()), "regions": twice_regions[:max_regions],
+                                         "regions_total": len(twice_regions),
+                                         "text": [describe_region(r, ruleset) for r in twice_regions[:max_regions]]},
+            "dead_rows": dead,
+            "covered_rows": covered,
+        }
+    return report
+
+
+def heatmap(ruleset: RuleSet, readings: dict, category: str, fixed: dict) -> list[list[str]]:
+    """Forms and numbers for each (self-care degree, mobility degree) cell, the other fields fixed."""
+    readings = ruleset.resolve_readings(readings)
+    fields = space_fields([ruleset], [readings], category)
+    grid = []
+    for sc in range(4):
+        row = []
+        for mob in range(4):
+            point = {**fixed, "self_care": sc, "mobility": mob}
+            missing = [f for f in fields if f not in point]
+            if missing:
+                raise KitError("missing_key", missing[0], allowed=", ".join(fields))
+            space = Space(category, fields, {f: ruleset.field_domain(f) for f in fields},
+                          {f: np.array([ruleset.field_domain(f).index(point[f])], dtype=np.int8) for f in fields}, 1)
+            row.append(evaluate_space(ruleset, readings, space).labels()[0])
+        grid.append(row)
+    return grid

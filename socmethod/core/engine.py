@@ -1,0 +1,338 @@
+"""The engine: a profile (or a case) and a rule set in, every matching recommendation out, explained.
+
+Pure Python and table-agnostic: each row's cells are compiled, under the readings in force, into
+criteria; a criterion is three-valued (True, False, None = depends on an unknown answer), so a case with
+"don't know" answers gets what holds whatever the answer and, separately, what depends on which answer.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+
+from socmethod.core.cases import profile_of, score, validate_case
+from socmethod.core.errors import KitError
+from socmethod.core.ruleset import Row, RuleSet, Table, bundled_ruleset, load_ruleset
+
+# --- criteria ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Criterion:
+    """One test a row makes. kind: "in" (fields[0] is one of `values`), "any_true" (one of the fields is
+    true) or "all_false" (none of the fields is true). `column` names it in near misses."""
+    column: str
+    label: str
+    kind: str
+    fields: tuple[str, ...]
+    values: tuple = ()
+
+    def value(self, profile: dict):
+        """The case's value for this column: the field's value, or for flags the OR of the fields."""
+        if self.kind == "in":
+            return profile.get(self.fields[0])
+        vals = [profile.get(f) for f in self.fields]
+        if True in vals:
+            return True
+        return None if None in vals else False
+
+    def holds(self, profile: dict):
+        v = self.value(profile)
+        if v is None:
+            return None
+        if self.kind == "in":
+            return v in self.values
+        return v if self.kind == "any_true" else not v
+
+    @property
+    def needs(self) -> list:
+        if self.kind == "in":
+            return list(self.values)
+        return [self.kind == "any_true"]
+
+    def describe(self, profile: dict) -> dict:
+        return {"column": self.column, "label": self.label, "value": self.value(profile), "needs": self.needs}
+
+
+@dataclass(frozen=True)
+class CompiledRow:
+    row: Row
+    criteria: tuple[Criterion, ...]
+    ripso: tuple                    # RipsoNumber for the category
+    partition: tuple | None         # (field, values) rows are grouped by for near misses
+
+
+def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, category: str) -> CompiledRow:
+    empty_mode = ruleset.reading_value(ruleset.spec.get("flag_empty_cell", "any"), readings)
+    criteria: list[Criterion] = []
+    absorbed: set[str] = set()
+    # A footnote that widens a V to "one of the criteria" turns its columns into one criterion.
+    for cell in row.cells.values():
+        marker = table.markers.get(cell.marker) if cell.ticked else None
+        if marker and marker["kind"] == "any_of" and ruleset.reading_value(marker["mode"], readings) == "group":
+            cols = [c for c in marker["columns"] if _applies(table.columns[c], category)]
+            if cell.column not in cols:
+                cols.insert(0, cell.column)
+            absorbed.update(cols)
+            fields = tuple(dict.fromkeys(f for c in cols for f in table.columns[c]["fields"]))
+            label = " или ".join(table.columns[c]["label"] for c in cols)
+            criteria.append(Criterion("|".join(cols), label, "any_true", fields))
+    for column, spec in table.columns.items():
+        if column in absorbed or not _applies(spec, category):
+            continue
+        cell = row.cells[column]
+        if spec["kind"] == "set":
+            if cell.values:
+                criteria.append(Criterion(column, spec["label"], "in", (spec["field"],), cell.values))
+        elif cell.ticked:
+            criteria.append(Criterion(column, spec["label"], "any_true", tuple(spec["fields"])))
+        elif empty_mode == "false":
+            criteria.append(Criterion(column, spec["label"], "all_false", tuple(spec["fields"])))
+        marker = table.markers.get(cell.marker) if cell.ticked else None
+        if marker and marker["kind"] == "requires":
+            values = tuple(ruleset.reading_value(marker["values"], readings))
+            criteria.append(Criterion(marker["field"], marker.get("label", marker["field"]), "in",
+                                      (marker["field"],), values))
+    # Criteria in table order, so explanations read like the seed's row.
+    order = {c: i for i, c in enumerate(table.columns)}
+    criteria.sort(key=lambda c: order.get(c.column.split("|")[0], len(order)))
+    part_col = table.spec.get("near_miss_within")
+    partition = (table.columns[part_col]["field"], row.cells[part_col].values) if part_col else None
+    return CompiledRow(row, tuple(criteria), row.ripso.get(category, ()), partition)
+
+
+def _applies(column_spec: dict, category: str) -> bool:
+    return category in column_spec.get("categories", [category])
+
+
+@dataclass
+class CompiledTable:
+    table: Table
+    rows: tuple[CompiledRow, ...]
+
+
+@lru_cache(maxsize=256)
+def _compiled(ruleset_key: int, readings_key: tuple, category: str) -> tuple[CompiledTable, ...]:
+    ruleset = _RULESETS[ruleset_key]
+    readings = dict(readings_key)
+    result = []
+    for table_id in _tables_for(ruleset, category, decision_only=True):
+        table = ruleset.tables[table_id]
+        rows = tuple(compile_row(r, table, ruleset, readings, category) for r in table.rows
+                     if r.active(readings) and r.ripso.get(category))
+        result.append(CompiledTable(table, rows))
+    return tuple(result)
+
+
+_RULESETS: dict[int, RuleSet] = {}
+
+
+def compiled_tables(ruleset: RuleSet, readings: dict, category: str) -> tuple[CompiledTable, ...]:
+    """The decision tables of `category` compiled under `readings` (cached per rule set and readings)."""
+    _RULESETS[id(ruleset)] = ruleset
+    return _compiled(id(ruleset), tuple(sorted(readings.items())), category)
+
+
+def _tables_for(ruleset: RuleSet, category: str, decision_only: bool = False) -> list[str]:
+    cat = ruleset.categories[category]
+    ids = list(cat.get("tables", [])) + list(cat.get("optional_tables", []))
+    if decision_only:
+        ids = [t for t in ids if ruleset.tables[t].kind == "decision"]
+    return ids
+
+
+# --- evaluation ----------------------------------------------------------------------------------------
+
+def _row_status(criteria, profile):
+    """(status, failed criteria): status True when all hold, False when any fails, else None."""
+    failed, unknown = [], False
+    for c in criteria:
+        h = c.holds(profile)
+        if h is False:
+            failed.append(c)
+        elif h is None:
+            unknown = True
+    if failed:
+        return False, failed
+    return (None if unknown else True), failed
+
+
+def _implicants(ruleset: RuleSet, test, profile: dict, unknown: list[str]) -> list[dict]:
+    """The minimal sets of answers to the unknown fields under which `test` holds (prime implicants,
+    found by enumerating the few unknown answers and dropping every answer that does not matter)."""
+    domains = [ruleset.field_domain(f) for f in unknown]
+    satisfying = []
+    for combo in itertools.product(*domains):
+        assignment = dict(zip(unknown, combo))
+        if test({**profile, **assignment}):
+            satisfying.append(assignment)
+
+    def covers(partial: dict) -> bool:
+        rest = [f for f in unknown if f not in partial]
+        for combo in itertools.product(*[ruleset.field_domain(f) for f in rest]):
+            if not test({**profile, **partial, **dict(zip(rest, combo))}):
+                return False
+        return True
+
+    result: list[dict] = []
+    for assignment in satisfying:
+        partial = dict(assignment)
+        for f in unknown:
+            trial = {k: v for k, v in partial.items() if k != f}
+            if covers(trial):
+                partial = trial
+        if partial not in result:
+            result.append(partial)
+    # Keep only implicants not implied by a smaller one.
+    return [p for p in result if not any(q != p and q.items() <= p.items() for q in result)]
+
+
+def evaluate_profile(profile: dict, ruleset: RuleSet | None = None, readings: dict | None = None) -> dict:
+    """Evaluate at the level the tables speak: category, impairment, group, degrees, criteria flags.
+    Returns recommendations, depends_on, near_misses, early_help, note (no scale points)."""
+    ruleset = ruleset or bundled_ruleset()
+    readings = ruleset.resolve_readings(readings)
+    category = profile["category"]
+    cat = ruleset.categories[category]
+    out = {"recommendations": [], "depends_on": [], "near_misses": []}
+    notes = []
+    if cat.get("note"):
+        notes.append(cat["note"])
+    age = profile.get("age_months")
+    for ctable in compiled_tables(ruleset, readings, category):
+        min_age = cat.get("table_age_from_months", {}).get(ctable.table.id)
+        if min_age is not None and age is not None and age < min_age:
+            notes.append(f"Таблица {ctable.table.id} применяется к детям-инвалидам старше 3 лет; "
+                         f"для возраста {age} мес. она не применяется.")
+            continue
+        for crow in ctable.rows:
+            _evaluate_row(crow, profile, ruleset, out)
+    for table_id in _tables_for(ruleset, category):
+        table = ruleset.tables[table_id]
+        if table.kind == "criteria_list" and (table_id in cat.get("tables", []) or
+                                              profile.get(table.spec["age_field"]) is not None or
+                                              profile.get(table.spec["field"]) is not None):
+            out["early_help"] = evaluate_criteria_list(table, profile, ruleset, readings)
+    if not _tables_for(ruleset, category):
+        out["note"] = " ".join(notes)
+    elif notes:
+        out["note"] = " ".join(notes)
+    out["readings"] = readings
+    out["rule_set"] = ruleset.info()
+    return out
+
+
+def _recommendation(crow: CompiledRow, profile: dict, ripso: list[int]) -> dict:
+    row = crow.row
+    rec = {"form": row.form, "ripso": ripso, "rule": row.id, "table": row.table, "seed_line": row.seed_line,
+           "criteria": [c.describe(profile) for c in crow.criteria]}
+    if row.caveat:
+        rec["caveat"] = row.caveat
+    return rec
+
+
+def _evaluate_row(crow: CompiledRow, profile: dict, ruleset: RuleSet, out: dict) -> None:
+    status, failed = _row_status(crow.criteria, profile)
+    base = [n.number for n in crow.ripso if n.condition is None]
+    conditional = [n for n in crow.ripso if n.condition is not None]
+    if status is True:
+        firm = base + [n.number for n in conditional if profile.get(n.condition) is True]
+        out["recommendations"].append(_recommendation(crow, profile, firm))
+        for n in conditional:
+            if profile.get(n.condition) is None:
+                _add_depends(out, crow, profile, [n.number], [{n.condition: True}])
+    elif status is None:
+        unknown = sorted({f for c in crow.criteria if c.holds(profile) is None for f in c.fields
+                          if profile.get(f) is None})
+        test = lambda p: _row_status(crow.criteria, p)[0] is True  # noqa: E731
+        implicants = _implicants(ruleset, test, profile, unknown)
+        _add_depends(out, crow, profile, base, implicants)
+        for n in conditional:
+            extra = [] if profile.get(n.condition) is False else \
+                [dict(i) if profile.get(n.condition) is True else {**i, n.condition: True} for i in implicants]
+            _add_depends(out, crow, profile, [n.number], extra)
+    elif len(failed) == 1 and _same_partition(crow, profile):
+        c = failed[0]
+        out["near_misses"].append({"rule": crow.row.id, "form": crow.row.form, "ripso": base,
+                                   "column": c.column, "label": c.label, "value": c.value(profile),
+                                   "needs": c.needs})
+
+
+def _same_partition(crow: CompiledRow, profile: dict) -> bool:
+    if crow.partition is None:
+        return True
+    field, values = crow.partition
+    return not values or profile.get(field) in values
+
+
+def _add_depends(out: dict, crow: CompiledRow, profile: dict, ripso: list[int], implicants: list[dict]) -> None:
+    for when in implicants:
+        entry = _recommendation(crow, profile, ripso)
+        first = next(iter(when.items()))
+        entry.update({"key": first[0], "answer": first[1], "when": when})
+        out["depends_on"].append(entry)
+
+
+def evaluate_criteria_list(table: Table, profile: dict, ruleset: RuleSet, readings: dict) -> dict:
+    """Table 3.3: early help is needed when a criterion that applies at the child's age holds."""
+    age = profile.get(table.spec["age_field"])
+    held = profile.get(table.spec["field"])
+    spans = []
+    for r in table.rows:
+        lo = ruleset.reading_value(r.age_from, readings)
+        hi = ruleset.reading_value(r.age_to, readings)
+        spans.append((r, lo, hi))
+    applicable = [r for r, lo, hi in spans if age is not None and lo <= age < hi]
+    result = {"table": table.id, "age_months": age,
+              "applicable": [r.criterion for r in applicable] if age is not None else None}
+    if age is not None and not applicable:
+        result.update(verdict="not_applicable", criteria=[],
+                      reason=f"Критерии таблицы {table.id} относятся к детям младше "
+                             f"{max(hi for _, _, hi in spans) // 12} лет; возраст {age} мес.")
+        return result
+    if held is None:
+        result.update(verdict="unknown", criteria=[],
+                      reason="Не указано, какие критерии таблицы 3.3 выполняются.")
+        return result
+    if age is None:
+        candidates = [(r, lo, hi) for r, lo, hi in spans if r.criterion in held]
+        result.update(verdict="unknown" if candidates else "not_needed", criteria=[],
+                      depends_on_age=[{"criterion": r.criterion, "rule": r.id, "age_from_months": lo,
+                                       "age_to_months": hi} for r, lo, hi in candidates])
+        if candidates:
+            result["reason"] = "Вывод зависит от возраста ребенка: критерии действуют в разных возрастах."
+        return result
+    holding = [r for r in applicable if r.criterion in held]
+    result.update(verdict="needed" if holding else "not_needed",
+                  criteria=[{"criterion": r.criterion, "rule": r.id, "seed_line": r.seed_line, "text": r.text}
+                            for r in holding])
+    return result
+
+
+# --- the case-level API ----------------------------------------------------------------------------------
+
+def ruleset_of(rules) -> RuleSet:
+    if rules is None:
+        return bundled_ruleset()
+    if isinstance(rules, RuleSet):
+        return rules
+    return load_ruleset(rules)
+
+
+def assess(case: dict, readings: dict | None = None, rules=None) -> dict:
+    """Assess one case (a dict in the case format). Raises KitError for a case that is refused."""
+    ruleset = ruleset_of(rules)
+    readings = ruleset.resolve_readings(readings)
+    clean = validate_case(case, ruleset)
+    scores = score(clean, ruleset)
+    result = {"category": clean["category"],
+              "self_care": scores["self_care"], "mobility": scores["mobility"]}
+    result.update(evaluate_profile(profile_of(clean, scores), ruleset, readings))
+    return result
+
+
+def assess_or_error(case, readings: dict | None = None, rules=None) -> dict:
+    """Like assess, but a refused case gives {"error": {code, field, message}} instead of raising."""
+    try:
+        return assess(case, readings, rules)
+    except KitError as err:
+        return {"error": err.to_dict()}

@@ -1,0 +1,75 @@
+"""The self-care and mobility scales of the survey act (data/scales.toml): items, answer levels, bands."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from socmethod.core.resources import data_path
+
+SCALE_NAMES = ("self_care", "mobility")
+MAX_ITEM_SCORE = 3
+
+
+@dataclass(frozen=True)
+class Band:
+    low: int
+    high: int
+    degree: int
+    text: str
+    seed_line: int
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str          # self_care | mobility
+    variant: str       # adult | child
+    title: str
+    source: str
+    seed_line: int
+    levels: tuple[str, ...]
+    items: tuple[dict, ...]
+    bands: tuple[Band, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(item["key"] for item in self.items)
+
+    @property
+    def max_points(self) -> int:
+        return MAX_ITEM_SCORE * len(self.items)
+
+    def band(self, points: int) -> Band:
+        for band in self.bands:
+            if band.low <= points <= band.high:
+                return band
+        raise ValueError(f"{points} points outside the bands of {self.name}.{self.variant}")
+
+    def degree_table(self) -> list[int]:
+        """Degree for each possible total, index = points (used by the vectorised batch path)."""
+        return [self.band(p).degree for p in range(self.max_points + 1)]
+
+
+@lru_cache(maxsize=1)
+def scales() -> dict[tuple[str, str], Scale]:
+    with open(data_path("scales.toml"), "rb") as fh:
+        spec = tomllib.load(fh)
+    result = {}
+    for name in SCALE_NAMES:
+        for variant, s in spec[name].items():
+            bands = tuple(Band(b["points"][0], b["points"][1], b["degree"], b["text"], b["seed_line"]) for b in s["bands"])
+            scale = Scale(name, variant, s["title"], s["source"], s["seed_line"], tuple(s["levels"]), tuple(s["items"]), bands)
+            _check_bands(scale)
+            result[(name, variant)] = scale
+    return result
+
+
+def _check_bands(scale: Scale) -> None:
+    # The bands must tile 0..max exactly once, or some totals would have no degree (or two).
+    covered = [p for b in scale.bands for p in range(b.low, b.high + 1)]
+    if sorted(covered) != list(range(scale.max_points + 1)):
+        raise ValueError(f"bands of {scale.name}.{scale.variant} do not cover 0..{scale.max_points} exactly once")
+
+
+def scale(name: str, variant: str) -> Scale:
+    return scales()[(name, variant)]

@@ -1,0 +1,178 @@
+"""Reading case files: JSON, YAML, JSON Lines and CSV (UTF-8, UTF-8 with BOM, or the Windows-1251,
+`;`-separated files Russian Excel writes). Standard library only, except YAML (pure-Python PyYAML loader,
+imported only when a YAML file is read)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from typing import Iterator
+
+from socmethod.core.errors import KitError
+
+ENCODINGS = ("utf-8-sig", "cp1251")
+MAX_CASE_BYTES = 1 << 20   # one case is a few kilobytes; more is a mistake (or an attack) worth naming
+
+
+def decode(data: bytes, where: str) -> str:
+    """UTF-8 (with or without BOM) first; Windows-1251 when that fails. Refuses what is neither."""
+    if not data.strip():
+        raise KitError("empty_file", where=where, allowed="JSON, YAML или CSV")
+    for enc in ENCODINGS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        # cp1251 decodes almost any bytes; control characters betray a binary or mis-encoded file.
+        if enc != "utf-8-sig" and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text):
+            break
+        return text
+    raise KitError("encoding", where=where, allowed="UTF-8 или Windows-1251")
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} не допускается")
+
+
+def parse_json(text: str, where: str):
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs)
+    except (ValueError, RecursionError) as exc:
+        raise KitError("malformed_file", where=where, value=str(exc), allowed="JSON") from None
+
+
+def _no_duplicate_pairs(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"ключ «{key}» повторяется")
+        result[key] = value
+    return result
+
+
+def parse_yaml(text: str, where: str):
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - PyYAML is a dependency; Pyodide builds may lack it
+        raise KitError("malformed_file", where=where, value="чтение YAML недоступно", allowed="JSON") from None
+
+    class StrictLoader(yaml.SafeLoader):  # the pure-Python loader; duplicate keys are an error
+        pass
+
+    def construct_mapping(loader, node, deep=False):
+        keys = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in keys:
+                raise yaml.constructor.ConstructorError(None, None, f"ключ «{key}» повторяется", key_node.start_mark)
+            keys.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    try:
+        value = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader derives from SafeLoader
+    except yaml.YAMLError as exc:
+        raise KitError("malformed_file", where=where, value=" ".join(str(exc).split()), allowed="YAML") from None
+    if isinstance(value, float) and math.isnan(value):
+        raise KitError("not_an_object", value="NaN")
+    return value
+
+
+def sniff_delimiter(header: str) -> str:
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
+    """(line number, row dict) per data row; a ragged row gives a KitError in its place."""
+    lines = text.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise KitError("empty_file", where=where, allowed="CSV с заголовком")
+    delimiter = sniff_delimiter(lines[0])
+    reader = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise KitError("malformed_file", where=where, value=str(exc), allowed="CSV") from None
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise KitError("malformed_file", where=f"{where}, строка 1", value=f"столбец «{dup}» повторяется", allowed="CSV")
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                yield line, KitError("malformed_file", where=f"{where}, строка {line}",
+                                     value=f"ячеек {len(cells)}, а в заголовке {len(header)}",
+                                     allowed=f"CSV с разделителем «{delimiter}»")
+                continue
+            yield line, dict(zip(header, cells))
+    except csv.Error as exc:
+        yield reader.line_num, KitError("malformed_file", where=f"{where}, строка {reader.line_num}", value=str(exc), allowed="CSV")
+
+
+def read_single_case(path: str, data: bytes | None = None, ruleset=None):
+    """The one case in a JSON, YAML or one-row CSV file (`-` reads stdin bytes passed as `data`)."""
+    from socmethod.core.cases import case_from_csv_row
+    from socmethod.core.ruleset import bundled_ruleset
+    ruleset = ruleset or bundled_ruleset()
+
+    where = "stdin" if path == "-" else Path(path).name
+    if data is None:
+        try:
+            size = Path(path).stat().st_size
+            if size > MAX_CASE_BYTES:   # checked before reading, so a huge file is never loaded
+                raise KitError("file_too_large", where=where, value=f"{size // 1024} КиБ", allowed="предел 1 МиБ")
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise KitError("file_not_found", value=path) from None
+        except OSError as exc:
+            raise KitError("malformed_file", where=where, value=exc.strerror, allowed="JSON, YAML или CSV") from None
+    if len(data) > MAX_CASE_BYTES:
+        raise KitError("file_too_large", where=where, value=f"{len(data) // 1024} КиБ", allowed="предел 1 МиБ")
+    text = decode(data, where)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        rows = list(csv_rows(text, where))
+        if len(rows) != 1:
+            raise KitError("malformed_file", where=where, value=f"строк со случаями: {len(rows)}",
+                           allowed="одна строка случая; для многих используйте socmethod batch")
+        line, row = rows[0]
+        if isinstance(row, KitError):
+            raise row
+        return case_from_csv_row(row, ruleset)
+    if suffix in (".yaml", ".yml"):
+        return parse_yaml(text, where)
+    stripped = text.lstrip()
+    if suffix == ".json" or stripped.startswith(("{", "[")):
+        return parse_json(text, where)
+    return parse_yaml(text, where)
+
+
+def iter_cases(path: str, ruleset) -> Iterator[tuple[int, dict | KitError]]:
+    """(index, case or KitError) for every case of a JSON Lines or CSV file, in order, nothing dropped."""
+    from socmethod.core.cases import case_from_csv_row
+
+    where = Path(path).name
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise KitError("file_not_found", value=path) from None
+    text = decode(data, where)
+    if Path(path).suffix.lower() == ".csv":
+        for index, (line, row) in enumerate(csv_rows(text, where)):
+            yield index, row if isinstance(row, KitError) else case_from_csv_row(row, ruleset)
+        return
+    index = 0
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield index, parse_json(line, f"{where}, строка {line_no}")
+        except KitError as err:
+            yield index, err
+        index += 1

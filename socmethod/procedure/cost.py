@@ -1,0 +1,288 @@
+"""Whether social services are free and an upper estimate of the monthly fee (442-ФЗ ст. 31–32).
+
+The parameters (subsistence minimum by year and group, the limit multiplier, the fee caps, the
+categories always served free) are data in data/cost.toml; this module applies them:
+
+* limit = multiplier × subsistence minimum of the recipient's group for the year (ст. 31 ч. 5);
+* home and day care are free when the per-capita income is at or below the limit (ст. 31 ч. 2 says
+  «ниже … или равен»), otherwise the fee is at most 50 % of (income − limit) (ст. 32 ч. 1);
+* residential care is not covered by the income test of ст. 31 ч. 2: its fee is at most 75 % of income
+  (ст. 32 ч. 4) whatever the income;
+* the categories of ст. 31 ч. 1 are free in every form. A recipient of the children's group is a minor
+  (ст. 31 ч. 1 п. 1), so that group is free without naming the category.
+
+Money is computed in Decimal: 1.5 × 16 535 must be 24 802.5 exactly, and a comparison at the limit must
+not flip on a binary rounding error. Stdlib only, so the browser (Pyodide) edition can import it.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from socmethod.core.errors import KitError
+from socmethod.core.resources import data_path
+
+FILE = "cost.toml"
+GROUPS = ("per_capita", "working_age", "pensioners", "children")
+FORMS = ("home", "day_care_up_to_4h", "day_care_over_4h", "residential_temporary", "residential_permanent")
+
+# Beyond these a number is a typing error, not a household: 100 million rubles a month, 50 members.
+MAX_INCOME = 100_000_000
+MAX_MEMBERS = 50
+MAX_AGE = 130
+MIN_YEAR, MAX_YEAR = 1991, 2100
+
+# The kit's case categories (data/rules/405-r/ruleset.toml) → subsistence-minimum group.
+# An elderly person is assessed as a pensioner and a disabled adult as working age because that is how
+# order 405-р defines the two categories. `homeless` and `family` carry no age group: a family is many
+# people of different groups, and a homeless adult may or may not be a pensioner (pension age depends on
+# sex and the transition schedule the kit does not model), so both take the per-capita figure.
+CATEGORY_GROUPS = {
+    "elderly": "pensioners",
+    "disabled_adult": "working_age",
+    "disabled_child": "children",
+    "early_childhood": "children",
+    "minor": "children",
+    "homeless": "per_capita",
+    "family": "per_capita",
+}
+# Only for a single person whose category does not fix the age group does the age decide it.
+_AGE_REFINED = {"homeless"}
+ADULT_AGE = 18
+
+_NUMBER_HINT = {
+    "income": f"Укажите среднедушевой доход в рублях в месяц: число от 0 до {MAX_INCOME:,}.".replace(",", "\u00a0"),
+    "family_income": f"Укажите доход семьи в рублях в месяц: число от 0 до {MAX_INCOME:,}.".replace(",", "\u00a0"),
+    "members": f"Укажите число членов семьи: целое число от 1 до {MAX_MEMBERS}.",
+    "age_years": f"Укажите возраст в полных годах: целое число от 0 до {MAX_AGE}.",
+}
+
+
+@lru_cache(maxsize=1)
+def parameters() -> dict:
+    with open(data_path(FILE), "rb") as fh:
+        return tomllib.load(fh)
+
+
+# ------------------------------------------------------------------------------------------ inputs
+
+def _number(value, field: str, *, integer: bool = False, low=0, high=MAX_INCOME) -> Decimal:
+    """A finite number within [low, high] or KitError("bad_number") naming the field."""
+    parsed: Decimal | None = None
+    # bool is an int subclass; True as an income is a bug upstream, not 1 ruble.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            parsed = None
+        else:
+            parsed = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    elif isinstance(value, str):
+        # Russian input writes thousands with spaces and decimals with a comma: «25 000,50».
+        text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            parsed = Decimal(text)
+        except ArithmeticError:
+            parsed = None
+        if parsed is not None and not parsed.is_finite():
+            parsed = None
+    if parsed is None or not low <= parsed <= high or (integer and parsed != parsed.to_integral_value()):
+        raise KitError("bad_number", field, value=value, allowed=_NUMBER_HINT.get(field, ""))
+    return parsed
+
+
+def per_capita_income(family_income, members) -> float:
+    """Average monthly income per family member, in rubles (kopecks kept)."""
+    total = _number(family_income, "family_income")
+    count = _number(members, "members", integer=True, low=1, high=MAX_MEMBERS)
+    return float((total / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def group_for(category: str, age_years: int | None = None) -> str:
+    """The subsistence-minimum group for a kit category (see CATEGORY_GROUPS for why).
+
+    `age_years` refines only a single person of no fixed age group (`homeless`): under 18 is a child.
+    For the other categories it is checked but does not change the group, because the category already
+    states the age group (an `elderly` case is a pensioner whatever age was typed).
+    """
+    if category not in CATEGORY_GROUPS:
+        raise KitError("bad_value", "category", value=category, allowed=list(CATEGORY_GROUPS))
+    age = None if age_years is None else _number(age_years, "age_years", integer=True, high=MAX_AGE)
+    if category in _AGE_REFINED and age is not None and age < ADULT_AGE:
+        return "children"
+    return CATEGORY_GROUPS[category]
+
+
+# ------------------------------------------------------------------------------------------ figures
+
+def _figures_for(year: int) -> tuple[dict, bool]:
+    """The subsistence-minimum entry for `year`, or the latest earlier one (then approximate=True)."""
+    if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
+        raise KitError("bad_argument", "year", value=year,
+                       allowed=f"Укажите год целым числом от {MIN_YEAR} до {MAX_YEAR}.")
+    entries = sorted(parameters()["subsistence_minimum"]["values"], key=lambda e: e["year"])
+    earlier = [e for e in entries if e["year"] <= year]
+    if not earlier:
+        raise KitError("bad_argument", "year", value=year,
+                       allowed=f"Величины прожиточного минимума в комплекте есть с {entries[0]['year']} года.")
+    entry = earlier[-1]
+    return entry, entry["year"] != year
+
+
+def limit_for(group: str, year: int) -> dict:
+    """The limit for free service (multiplier × subsistence minimum) with its year, source and notes."""
+    if group not in GROUPS:
+        raise KitError("bad_value", "group", value=group, allowed=GROUPS)
+    params = parameters()
+    entry, approximate = _figures_for(year)
+    minimum = Decimal(entry[group])
+    multiplier = Decimal(str(params["limit"]["multiplier"]))
+    value = minimum * multiplier
+    result = {
+        "value": _money(value),
+        "multiplier": float(multiplier),
+        "subsistence_minimum": int(minimum),
+        "group": group,
+        "group_label": params["subsistence_minimum"]["group_labels"][group],
+        "year": entry["year"],
+        "requested_year": year,
+        "approximate": approximate,
+        "source": entry["source"],
+        "source_note": entry["note"],
+        "verified_decree": entry["verified_decree"],
+        "multiplier_basis": params["limit"]["basis"],
+        "multiplier_note": params["limit"]["note"],
+    }
+    if approximate:
+        result["approximate_note"] = params["text"]["approximate"].format(year=year, used=entry["year"])
+    return result
+
+
+# ------------------------------------------------------------------------------------------ estimate
+
+def estimate(income, group: str, forms: list[str], year: int, free_category: str | None = None) -> dict:
+    """Free or not, and per form the legal upper bound of the monthly fee, explained in Russian.
+
+    `income` is the recipient's average per-capita monthly income (see per_capita_income for a family).
+    """
+    params = parameters()
+    amount = _number(income, "income")
+    limit = limit_for(group, year)
+    codes = _forms(forms)
+    category = _free_category(free_category, group)
+    limit_value = Decimal(str(limit["value"]))
+
+    per_form = {}
+    for code in codes:
+        spec = params["forms"][code]
+        per_form[code] = _form_result(code, spec, amount, limit_value, category)
+
+    free = all(f["free"] for f in per_form.values())
+    result = {
+        "free": free,
+        "reason": _overall_reason(per_form, category, free, amount, limit_value),
+        "income": _money(amount),
+        "group": group,
+        "year": year,
+        "approximate": limit["approximate"],
+        "limit": limit,
+        "free_category": category,
+        "forms": per_form,
+        "is_estimate": params["text"]["is_estimate"],
+    }
+    if limit["approximate"]:
+        result["approximate_note"] = limit["approximate_note"]
+    return result
+
+
+def _forms(forms) -> list[str]:
+    if isinstance(forms, str):  # a lone code is a common slip; a str would iterate by letters
+        forms = [forms]
+    if not isinstance(forms, (list, tuple)) or not forms:
+        raise KitError("bad_value", "forms", value=forms, allowed=FORMS)
+    codes: list[str] = []
+    for code in forms:
+        if code not in FORMS:
+            raise KitError("bad_value", "forms", value=code, allowed=FORMS)
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _free_category(code, group: str) -> dict | None:
+    """The ст. 31 ч. 1 category that makes every form free, if any."""
+    categories = parameters()["free_categories"]
+    if code is None and group == "children":
+        code = "minor"
+    if code is None:
+        return None
+    if code not in categories:
+        raise KitError("bad_value", "free_category", value=code, allowed=list(categories))
+    entry = categories[code]
+    return {"code": code, "label": entry["label"], "basis": entry["basis"], "level": entry["level"],
+            "note": entry["note"]}
+
+
+def _form_result(code: str, spec: dict, income: Decimal, limit: Decimal, category: dict | None) -> dict:
+    base = {"form": code, "label": spec["label"], "source": spec["source"]}
+    if category is not None:
+        return base | {"free": True, "upper_fee": 0, "upper_fee_exact": 0.0, "basis": category["basis"],
+                       "rule": f"Бесплатно: {category['label']} ({category['basis']})."}
+    share = Decimal(str(spec["share"]))
+    percent = _percent(share)
+    if spec["free_by_income"] and income <= limit:
+        return base | {"free": True, "upper_fee": 0, "upper_fee_exact": 0.0, "basis": "442-ФЗ ст. 31 ч. 2",
+                       "rule": (f"Бесплатно: среднедушевой доход {_rub(income)} не превышает предельную "
+                                f"величину {_rub(limit)} (442-ФЗ ст. 31 ч. 2).")}
+    if spec["base"] == "income_minus_limit":
+        fee = share * (income - limit)
+        rule = (f"Не более {percent} % разницы между среднедушевым доходом {_rub(income)} и предельной "
+                f"величиной {_rub(limit)}: {percent} % × {_rub(income - limit)} = {_rub(fee)} "
+                f"({spec['basis']}).")
+    elif spec["base"] == "income":
+        fee = share * income
+        rule = (f"Не более {percent} % среднедушевого дохода: {percent} % × {_rub(income)} = {_rub(fee)} "
+                f"({spec['basis']}). Условие бесплатности по доходу (ст. 31 ч. 2) на стационарную форму "
+                f"не распространяется.")
+    else:  # a new base in the data must come with code that understands it
+        raise KitError("internal", value=f"cost.toml: неизвестная база платы «{spec['base']}» ({code})")
+    return base | {"free": False, "upper_fee": int(fee.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+                   "upper_fee_exact": _money(fee), "basis": spec["basis"], "rule": rule}
+
+
+def _overall_reason(per_form: dict, category: dict | None, free: bool, income: Decimal, limit: Decimal) -> str:
+    if category is not None:
+        return (f"Социальные услуги предоставляются бесплатно во всех формах: {category['label']} "
+                f"({category['basis']}).")
+    if free:
+        return (f"Социальные услуги бесплатны: среднедушевой доход {_rub(income)} не превышает предельную "
+                f"величину {_rub(limit)} (442-ФЗ ст. 31 ч. 2).")
+    paid = [f["label"] for f in per_form.values() if not f["free"]]
+    free_forms = [f["label"] for f in per_form.values() if f["free"]]
+    if income > limit:
+        why = f"среднедушевой доход {_rub(income)} превышает предельную величину {_rub(limit)}"
+    else:
+        why = "стационарная форма бесплатна только для категорий 442-ФЗ ст. 31 ч. 1"
+    text = (f"Социальные услуги платные ({'; '.join(paid)}): {why}. "
+            "Ниже указана верхняя граница ежемесячной платы.")
+    if free_forms:
+        text += f" Бесплатно по доходу: {'; '.join(free_forms)} (442-ФЗ ст. 31 ч. 2)."
+    return text
+
+
+# ------------------------------------------------------------------------------------------ formatting
+
+def _money(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _rub(value: Decimal) -> str:
+    """Russian money format: «26 631 ₽», «1 684,50 ₽» (non-breaking spaces so it never wraps apart)."""
+    cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, frac = f"{cents:,.2f}".split(".")
+    whole = whole.replace(",", "\u00a0")
+    return f"{whole}\u00a0₽" if frac == "00" else f"{whole},{frac}\u00a0₽"
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}".replace(".", ",")

@@ -1,0 +1,344 @@
+"""Urgent social services (срочные социальные услуги): the list, the interview act, the same-day referral.
+
+Data: data/urgent.toml (the 11 services of seed 002, the 8 service boxes and the fields of the interview
+act, Appendix 4 of order 405-р, the procedure of its section 6, and the plain situations of the public
+calculator). Section 6 (seed 003, lines 457-465): the decision is taken on the application and the
+interview act, the referral is prepared and issued the same day, and no individual programme (ИППСУ)
+is drawn up (1.4, line 139).
+
+Nothing here asks for or keeps personal data: the referral summary and its HTML carry only service and
+circumstance codes with their titles; the name, birth date and signatures are left blank for the bureau.
+"""
+from __future__ import annotations
+
+import html
+import tomllib
+from datetime import date, datetime
+from functools import lru_cache
+
+from socmethod.core.errors import KitError
+from socmethod.core.resources import data_path
+from socmethod.core.wording import date_ru
+
+FILE = "urgent.toml"
+SERVICE_COUNT = 11
+ACT_SERVICE_COUNT = 8
+_MATCHES = {"same", "part", "shorter"}
+_FIELD_KINDS = {"text", "number", "choice", "multi", "flag"}
+_WEEKEND = (5, 6)
+DOCUMENT_TITLE = "Направление на получение срочных социальных услуг"
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+@lru_cache(maxsize=1)
+def load_urgent() -> dict:
+    """data/urgent.toml, validated, with lookup tables added (`services_by_id`, `circumstances_by_id`, ...)."""
+    path = data_path(FILE)
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise KitError("rule_set_invalid", value=str(exc), where=FILE, allowed="Исправьте синтаксис TOML.") from None
+    return validate(raw)
+
+
+def validate(raw: dict) -> dict:
+    """Check the data's shape and cross-references; return it with lookup tables. Separate for tests."""
+    def bad(message: str) -> KitError:
+        return KitError("rule_set_invalid", value=message, where=FILE,
+                        allowed="Исправьте data/urgent.toml: у каждой строки свой код, строка семени и ссылки на существующие коды.")
+
+    for key in ("meta", "service", "act_service", "act_field", "procedure", "where", "trigger"):
+        if key not in raw:
+            raise bad(f"нет раздела «{key}»")
+
+    services = raw["service"]
+    if len(services) != SERVICE_COUNT:
+        raise bad(f"срочных услуг {len(services)}, а в списке семени их {SERVICE_COUNT}")
+    by_id: dict[str, dict] = {}
+    for n, svc in enumerate(services, 1):
+        for key in ("id", "number", "title", "public", "seed", "line", "line_end"):
+            if key not in svc:
+                raise bad(f"у услуги N {n} нет поля «{key}»")
+        if svc["number"] != n:
+            raise bad(f"услуга «{svc['id']}» стоит {n}-й, а её номер {svc['number']}")
+        if not isinstance(svc["line"], int) or not isinstance(svc["line_end"], int) or svc["line_end"] < svc["line"]:
+            raise bad(f"у услуги «{svc['id']}» неверные строки семени")
+        if svc["id"] in by_id:
+            raise bad(f"повторяется код услуги «{svc['id']}»")
+        by_id[svc["id"]] = svc
+
+    act_services = raw["act_service"]
+    if len(act_services) != ACT_SERVICE_COUNT:
+        raise bad(f"пунктов услуг в акте {len(act_services)}, а в Приложении N 4 их {ACT_SERVICE_COUNT}")
+    act_by_id: dict[str, dict] = {}
+    for box in act_services:
+        for key in ("id", "title", "line", "match", "reading"):
+            if key not in box:
+                raise bad(f"у пункта акта «{box.get('id', '?')}» нет поля «{key}»")
+        if box["id"] in act_by_id:
+            raise bad(f"повторяется код пункта акта «{box['id']}»")
+        # `service` absent = the box matches none of the 11; present = it must exist, with a known match kind
+        if "service" in box:
+            if box["service"] not in by_id:
+                raise bad(f"пункт акта «{box['id']}» ссылается на неизвестную услугу «{box['service']}»")
+            if box["match"] not in _MATCHES:
+                raise bad(f"пункт акта «{box['id']}»: вид совпадения «{box['match']}» не из {sorted(_MATCHES)}")
+        act_by_id[box["id"]] = box
+
+    circumstances: dict[str, dict] = {}
+    exclusive: dict[str, list[str]] = {}
+    fields_by_id: dict[str, dict] = {}
+    for field in raw["act_field"]:
+        for key in ("id", "label", "line", "kind", "personal"):
+            if key not in field:
+                raise bad(f"у поля акта «{field.get('id', '?')}» нет поля «{key}»")
+        if field["kind"] not in _FIELD_KINDS:
+            raise bad(f"поле акта «{field['id']}»: вид «{field['kind']}» не из {sorted(_FIELD_KINDS)}")
+        if field["id"] in fields_by_id:
+            raise bad(f"повторяется поле акта «{field['id']}»")
+        fields_by_id[field["id"]] = field
+        if field["personal"]:
+            continue  # personal fields never become circumstances
+        if field["kind"] in ("choice", "multi"):
+            options = field.get("options") or []
+            if not options:
+                raise bad(f"у поля акта «{field['id']}» нет вариантов")
+            ids = []
+            for opt in options:
+                cid = f"{field['id']}.{opt['id']}"
+                if cid in circumstances:
+                    raise bad(f"повторяется обстоятельство «{cid}»")
+                circumstances[cid] = {"id": cid, "field": field["id"], "field_label": field["label"],
+                                      "label": opt["label"], "line": field["line"],
+                                      **({"footnote": opt["footnote"]} if "footnote" in opt else {})}
+                ids.append(cid)
+            if field["kind"] == "choice":
+                exclusive[field["id"]] = ids
+        elif field["kind"] == "flag":
+            circumstances[field["id"]] = {"id": field["id"], "field": field["id"], "field_label": field["label"],
+                                          "label": field["label"], "line": field["line"],
+                                          **({"footnote": field["footnote"]} if "footnote" in field else {})}
+
+    triggers: dict[str, dict] = {}
+    for trig in raw["trigger"]:
+        for key in ("id", "label", "services", "basis"):
+            if key not in trig:
+                raise bad(f"у ситуации «{trig.get('id', '?')}» нет поля «{key}»")
+        if trig["id"] in triggers:
+            raise bad(f"повторяется код ситуации «{trig['id']}»")
+        for sid in trig["services"]:
+            if sid not in by_id:
+                raise bad(f"ситуация «{trig['id']}» ссылается на неизвестную услугу «{sid}»")
+        for cid in trig.get("circumstances", []):
+            if cid not in circumstances:
+                raise bad(f"ситуация «{trig['id']}» ссылается на неизвестное обстоятельство «{cid}»")
+        if not trig["services"] and not trig.get("circumstances"):
+            raise bad(f"ситуация «{trig['id']}» не ведёт ни к услуге, ни к обстоятельству")
+        triggers[trig["id"]] = trig
+
+    procedure: dict[str, dict] = {}
+    for fact in raw["procedure"]:
+        for key in ("id", "paragraph", "line", "title", "text"):
+            if key not in fact:
+                raise bad(f"у факта порядка «{fact.get('id', '?')}» нет поля «{key}»")
+        procedure[fact["id"]] = fact
+    for needed in ("referral_prepared_same_day", "referral_issued_same_day", "no_programme", "who_decides"):
+        if needed not in procedure:
+            raise bad(f"нет факта порядка «{needed}»")
+    for key in ("office", "call_centre"):
+        if key not in raw["where"]:
+            raise bad(f"в разделе where нет «{key}»")
+
+    return {**raw, "services_by_id": by_id, "act_services_by_id": act_by_id, "fields_by_id": fields_by_id,
+            "circumstances_by_id": circumstances, "exclusive_groups": exclusive, "triggers_by_id": triggers,
+            "procedure_by_id": procedure}
+
+
+# ------------------------------------------------------------------------------------------ queries
+
+def _act_boxes(data: dict, service_id: str) -> list[dict]:
+    return [{"id": b["id"], "title": b["title"], "line": b["line"], "match": b["match"]}
+            for b in data["act_service"] if b.get("service") == service_id]
+
+
+def _service_view(data: dict, svc: dict) -> dict:
+    return {"id": svc["id"], "number": svc["number"], "title": _cap(svc["title"]), "public": svc["public"],
+            "seed": svc["seed"], "line": svc["line"], "line_end": svc["line_end"],
+            "act_boxes": _act_boxes(data, svc["id"])}
+
+
+def services() -> list[dict]:
+    """The 11 urgent services in the seed's order, each with the act boxes that correspond to it."""
+    data = load_urgent()
+    return [_service_view(data, svc) for svc in data["service"]]
+
+
+def act_services() -> list[dict]:
+    """The 8 service boxes of the interview act, with the list service each corresponds to (or None)."""
+    return [{"id": b["id"], "title": b["title"], "line": b["line"], "service": b.get("service"),
+             "match": b["match"] if "service" in b else None, "reading": b["reading"]}
+            for b in load_urgent()["act_service"]]
+
+
+def circumstances() -> list[dict]:
+    """The circumstances a referral can carry: options and flags of the act's non-personal fields."""
+    return list(load_urgent()["circumstances_by_id"].values())
+
+
+def triggers() -> list[dict]:
+    """The plain situations of the public calculator, each with its services and basis."""
+    return [dict(t) for t in load_urgent()["trigger"]]
+
+
+def _check_ids(values, known: dict, code: str, field: str) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise KitError("bad_type", field, value=values, allowed="список кодов")
+    result: list[str] = []
+    for value in values:
+        if not isinstance(value, str) or value not in known:
+            raise KitError(code, field, value=value, allowed=sorted(known))
+        if value not in result:
+            result.append(value)
+    return result
+
+
+def services_for_triggers(trigger_ids: list[str]) -> list[dict]:
+    """The services the given situations call for, in the seed's order, each with `because` (trigger ids)."""
+    data = load_urgent()
+    ids = _check_ids(trigger_ids, data["triggers_by_id"], "bad_value", "triggers")
+    because: dict[str, list[str]] = {}
+    for tid in ids:
+        for sid in data["triggers_by_id"][tid]["services"]:
+            because.setdefault(sid, []).append(tid)
+    return [dict(_service_view(data, svc), because=because[svc["id"]])
+            for svc in data["service"] if svc["id"] in because]
+
+
+# ------------------------------------------------------------------------------------------ referral
+
+def referral(circumstances: list[str], services: list[str], on: date | None = None, *,
+             triggers: list[str] | None = None) -> dict:
+    """The same-day referral summary, JSON-ready.
+
+    `circumstances`: act circumstance ids (see `circumstances()`); `services`: ids of the 11 (at least
+    one); `on`: the day of the request (today when None), which is also the referral's date (6.2, 6.3);
+    `triggers`: the plain situations the person chose, echoed with their labels (optional).
+    """
+    data = load_urgent()
+    chosen = _check_ids(services, data["services_by_id"], "unknown_service", "services")
+    if not chosen:
+        raise KitError("missing_key", "services", allowed="хотя бы одна срочная социальная услуга")
+    marks = _check_ids(circumstances, data["circumstances_by_id"], "bad_value", "circumstances")
+    for field_id, options in data["exclusive_groups"].items():
+        picked = [c for c in marks if c in options]
+        if len(picked) > 1:
+            raise KitError("bad_value", "circumstances", value=", ".join(picked),
+                           allowed=f"в поле «{data['fields_by_id'][field_id]['label']}» только один из вариантов: "
+                                   + ", ".join(options))
+    situations = _check_ids(triggers or [], data["triggers_by_id"], "bad_value", "triggers")
+    if on is None:
+        on = date.today()
+    elif isinstance(on, datetime):
+        on = on.date()
+    elif not isinstance(on, date):
+        raise KitError("bad_date", "on", value=on)
+
+    proc = data["procedure_by_id"]
+    where = data["where"]
+    order = {sid: n for n, sid in enumerate(data["services_by_id"])}
+    notes = []
+    off_act = [s for s in chosen if not _act_boxes(data, s)]
+    if off_act:
+        numbers = ", ".join(str(data["services_by_id"][s]["number"]) for s in sorted(off_act, key=order.get))
+        notes.append(f"На акте собеседования (Приложение N 4) нет отдельного пункта для услуг списка N {numbers}.")
+    if on.weekday() in _WEEKEND:
+        notes.append("Районные бюро в субботу и воскресенье не работают; направление датируется днём подачи "
+                     "заявления (пп. 6.2, 6.3).")
+    return {
+        "document": DOCUMENT_TITLE,
+        "date": on.isoformat(),
+        "date_ru": date_ru(on),
+        "same_day": True,
+        "deadline": {"prepared": on.isoformat(), "issued": on.isoformat(),
+                     "text": "Направление готовится в день поступления заявления и выдаётся в день его подачи (пп. 6.2, 6.3)."},
+        "services": [_service_view(data, data["services_by_id"][s]) for s in sorted(chosen, key=order.get)],
+        "circumstances": [dict(data["circumstances_by_id"][c]) for c in marks],
+        "situations": [{"id": t, "label": data["triggers_by_id"][t]["label"],
+                        **({"outside_seed": data["triggers_by_id"][t]["outside_seed"]}
+                           if "outside_seed" in data["triggers_by_id"][t] else {})} for t in situations],
+        "programme": {"drawn_up": False,
+                      "text": "Индивидуальная программа предоставления социальных услуг (ИППСУ) не составляется.",
+                      "paragraph": proc["no_programme"]["paragraph"], "line": proc["no_programme"]["line"]},
+        "signed_by": "руководитель структурного подразделения (районного бюро) или уполномоченный специалист",
+        "act": {"title": data["meta"]["act_title"], "appendix": data["meta"]["act_appendix"],
+                "line": data["meta"]["act_title_line"]},
+        "basis": [{"id": f["id"], "paragraph": f["paragraph"], "title": f["title"], "text": f["text"],
+                   "seed": data["meta"]["act_seed"], "line": f["line"]} for f in data["procedure"]],
+        "where": {"office": where["office"], "provider_route": where.get("provider_route", ""),
+                  "call_centre": where["call_centre"], "call_centre_hours": where.get("call_centre_hours", ""),
+                  "bureau_hours": where.get("bureau_hours", ""), "site": where.get("site", ""),
+                  "navigator": where.get("navigator", ""),
+                  "sources": {k: v for k, v in where.items() if k.endswith("_source")}},
+        "notes": notes,
+        "source": {"order": data["meta"]["order"], "document": data["meta"]["document"],
+                   "list_seed": data["meta"]["list_seed"], "act_seed": data["meta"]["act_seed"]},
+    }
+
+
+def referral_html(summary: dict) -> str:
+    """A small printable HTML fragment of a referral summary (Russian, every text escaped).
+
+    Only the summary's service, circumstance, date and contact texts are printed; whatever else the dict
+    holds (a name, say) is ignored. The name, birth date and signatures are blank lines for the bureau.
+    """
+    e = html.escape
+
+    def text(key, default=""):
+        value = summary.get(key, default)
+        return e(str(value)) if value is not None else ""
+
+    where = summary.get("where") or {}
+    programme = summary.get("programme") or {}
+    parts = ['<section class="urgent-referral" lang="ru">',
+             f"<h2>{text('document', DOCUMENT_TITLE)}</h2>",
+             f"<p>Дата: <strong>{text('date_ru') or text('date')}</strong> — в день подачи заявления (пп. 6.2, 6.3).</p>",
+             "<p>Гражданин (Ф.И.О.): ______________________________________</p>",
+             "<p>Дата рождения: ____________________</p>",
+             "<h3>Срочные социальные услуги</h3>", "<ol>"]
+    for svc in summary.get("services") or []:
+        parts.append(f"<li>{e(str(svc.get('title', '')))}</li>")
+    parts.append("</ol>")
+    marks = summary.get("circumstances") or []
+    if marks:
+        parts.append("<h3>Обстоятельства (по акту собеседования)</h3><ul>")
+        for c in marks:
+            parts.append(f"<li>{e(str(c.get('field_label', '')))}: {e(str(c.get('label', '')))}</li>"
+                         if c.get("field_label") != c.get("label") else f"<li>{e(str(c.get('label', '')))}</li>")
+        parts.append("</ul>")
+    parts.append("<p>Обстоятельства, обуславливающие нуждаемость: ______________________________</p>")
+    if programme:
+        parts.append(f"<p>{e(str(programme.get('text', '')).rstrip('.'))} (п. {e(str(programme.get('paragraph', '')))}).</p>")
+    parts.append("<p>Основание: пп. 6.1–6.3 Порядка межведомственного взаимодействия СПб ГКУ «ЦОСО» "
+                 "(распоряжение Комитета по социальной политике Санкт-Петербурга от 01.07.2019 N 405-р).</p>")
+    for note in summary.get("notes") or []:
+        parts.append(f"<p class=\"note\">{e(str(note))}</p>")
+    parts.append("<h3>Куда обращаться</h3><ul>")
+    for label, key in (("", "office"), ("Единый кол-центр: ", "call_centre"), ("Часы работы бюро: ", "bureau_hours")):
+        if where.get(key):
+            parts.append(f"<li>{e(label)}{e(str(where[key]))}</li>")
+    parts.append("</ul>")
+    parts.append("<p>Направление подписал(а): ____________________ (должность) "
+                 "____________ (подпись) / ____________________ (расшифровка подписи)</p>")
+    parts.append("<p>Направление получил(а): «__» __________ 20__ г. ____________ (подпись)</p>")
+    parts.append("</section>")
+    return "\n".join(parts) + "\n"
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+

@@ -1,0 +1,137 @@
+"""Driving the calculator page in Debian's Chromium, shared by the browser tests and the benchmarks.
+
+Playwright drives /usr/bin/chromium directly (never `playwright install`, which cannot download here).
+"""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# The reference visitor: a lonely elderly person with group II who needs partial help with everything.
+# Seed lines 1133 and 1137: home care N 1 and residential temporary N 4 (among others).
+ELDERLY_FLAGS = ["Нет", "Да", "Нет", "Нет"]   # medical indications, lives alone, carers away, conflict
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch(playwright, extra_args: list[str] | None = None):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + (extra_args or []))
+
+
+def answer_flags(page, answers: list[str]) -> None:
+    """Answer the yes / no / don't know questions in page order."""
+    boxes = [g for g in page.locator(".widget-radio-box").all()
+             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
+    assert len(boxes) == len(answers), f"{len(boxes)} yes/no questions on the page, {len(answers)} answers"
+    for box, answer in zip(boxes, answers):
+        box.get_by_text(answer, exact=True).click()
+
+
+def answer_case(page, category: str, self_care: str, mobility: str, flags: list[str], extra=()) -> None:
+    """Pick the category, the extra single answers, one level for every activity, the flags and
+    "no psychiatrist's conclusion"."""
+    page.get_by_text(category).click()
+    for label in extra:
+        page.get_by_text(label, exact=True).click()
+    for el in page.get_by_text(self_care, exact=True).all():
+        el.click()
+    for el in page.get_by_text(mobility, exact=True).all():
+        el.click()
+    answer_flags(page, flags)
+    page.get_by_text("Такого заключения нет").click()
+
+
+def answer_elderly(page) -> None:
+    answer_case(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
+                "С помощью других или с ходунками, коляской", ELDERLY_FLAGS, extra=["II группа"])
+    page.wait_for_selector("text=Вам могут предложить")
+
+
+def accessibility_problems(page) -> list[str]:
+    """Controls a screen reader would reach without knowing what they are: every radio, checkbox, text
+    field, list and button needs a name, and every radio a named radio group (its question). Read from
+    Chromium's own accessibility tree (DevTools protocol), i.e. what assistive technology gets."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {n["nodeId"]: n for n in nodes}
+
+    def role(n):
+        return n.get("role", {}).get("value")
+
+    def name(n):
+        return (n.get("name", {}).get("value") or "").strip()
+
+    problems = []
+    for n in nodes:
+        if n.get("ignored") or role(n) not in ("radio", "checkbox", "textbox", "combobox", "button", "radiogroup"):
+            continue
+        if not name(n):
+            problems.append(f"{role(n)} without a name")
+        if role(n) == "radio":
+            parent = by_id.get(n.get("parentId"))
+            while parent is not None and role(parent) != "radiogroup":
+                parent = by_id.get(parent.get("parentId"))
+            if parent is None or not name(parent):
+                problems.append(f"radio «{name(n)}» outside a named radio group")
+    return problems
+
+
+def summary_from_page(page) -> str:
+    """Press «Итог для печати» and return the summary document its link carries."""
+    import base64
+    page.get_by_role("button", name="Итог для печати").click()
+    link = page.locator(".sm-print a")
+    link.wait_for()
+    href = link.get_attribute("href")
+    prefix = "data:text/html;charset=utf-8;base64,"
+    assert href.startswith(prefix), href[:60]
+    return base64.b64decode(href[len(prefix):]).decode("utf-8")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF Chromium printed (its page objects are written uncompressed)."""
+    import re
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def serve_static(site, timeout: float = 30.0):
+    """Serve a built static site on a free loopback port with Python's http.server; returns (process, url).
+    Raises RuntimeError if it does not answer within `timeout` seconds."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                             "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return proc, url
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the static server did not answer within {timeout:.0f} s") from None
+            time.sleep(0.2)
+
+
+def require_chromium(what: str) -> None:
+    """Call at module level in a browser test module."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} is missing under CI=true: .ci/run must install chromium")
+    pytest.skip(f"{what} skipped: {CHROMIUM} not found (apt-get install chromium)", allow_module_level=True)

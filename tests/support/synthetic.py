@@ -1,0 +1,71 @@
+"""Random cases in the case format, for property tests, benchmarks and load tests (never for results).
+
+Fully synthetic: no names, no documents. Each case is valid for its category unless `invalid_rate` asks
+for some broken ones (a score out of range, a misspelt value).
+"""
+from __future__ import annotations
+
+import random
+
+from socmethod.core.ruleset import RuleSet, bundled_ruleset
+from socmethod.core.scales import SCALE_NAMES, scale
+
+DECISION_CATEGORIES = ("elderly", "disabled_adult", "disabled_child")
+
+
+def random_case(rng: random.Random, ruleset: RuleSet | None = None, categories=DECISION_CATEGORIES,
+                unknown_rate: float = 0.1) -> dict:
+    ruleset = ruleset or bundled_ruleset()
+    category = rng.choice(list(categories))
+    spec = ruleset.categories[category]
+    case: dict = {"category": category}
+    for key in spec.get("required", []) + [k for k in spec.get("optional", []) if rng.random() < 0.5]:
+        fspec = ruleset.fields[key]
+        kind = fspec["kind"]
+        if kind == "scale":
+            case[key] = {item: _score(rng) for item in scale(key, spec["scales"]).keys}
+        elif kind == "bool":
+            case[key] = None if rng.random() < unknown_rate else rng.random() < 0.5
+        elif kind == "enum":
+            nullable = fspec.get("nullable") or key not in spec.get("required", [])
+            case[key] = None if nullable and rng.random() < unknown_rate else rng.choice(fspec["values"])
+        elif kind == "int":
+            case[key] = rng.randint(0, 120)
+        elif kind == "int_set":
+            case[key] = sorted(rng.sample(fspec["values"], rng.randint(0, 3)))
+    return case
+
+
+def _score(rng: random.Random) -> int:
+    # Skewed towards the middle of the scale, as surveys are, so every band is reached.
+    return rng.choice((0, 0, 1, 1, 1, 2, 2, 2, 3))
+
+
+def csv_header(ruleset: RuleSet | None = None) -> list[str]:
+    ruleset = ruleset or bundled_ruleset()
+    header = []
+    for key, fspec in ruleset.fields.items():
+        if fspec["kind"] == "scale":
+            items = []
+            for variant in ("adult", "child"):
+                items += [i for i in scale(key, variant).keys if i not in items]
+            header += [f"{key}.{i}" for i in items]
+        else:
+            header.append(key)
+    return header
+
+
+def csv_cells(case: dict, header: list[str]) -> list[str]:
+    cells = []
+    for column in header:
+        name, dot, item = column.partition(".")
+        value = case.get(name, {}).get(item) if dot and name in SCALE_NAMES else case.get(column)
+        if value is None:
+            cells.append("")
+        elif isinstance(value, bool):
+            cells.append("true" if value else "false")
+        elif isinstance(value, (list, tuple)):
+            cells.append("|".join(str(v) for v in value))
+        else:
+            cells.append(str(value))
+    return cells
