@@ -1,5 +1,6 @@
-# make app   - set up .venv on first use and serve the public calculator on http://127.0.0.1:8866
-# make test  - set up .venv on first use and run every test (package, notebooks, browser)
+# make app        - set up .venv on first use and serve the public calculator on http://127.0.0.1:8866
+# make test       - set up .venv on first use and run every test (package, notebooks, servers, browser, site)
+# make test-fast  - the unit tests only (no server, browser, site build or notebook): the developer's loop
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -10,7 +11,7 @@ SITE_PORT ?= 8000
 TOKEN  ?=
 POOL   ?= 4
 
-.PHONY: app test venv bench workbench classroom site serve-site clean
+.PHONY: app test test-fast lint venv bench workbench classroom site serve-site clean
 
 venv: $(STAMP)
 
@@ -21,8 +22,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,site]'
 	touch $(STAMP)
 
+# Two workers; a test file stays on one worker (its server or browser starts once), notebooks run in order.
+PYTEST := $(PY) -m pytest -n 2 --dist loadfile
+
 test: $(STAMP)
-	$(PY) -m pytest tests notebooks --nbval -p no:cacheprovider
+	$(PYTEST) tests notebooks --nbval --durations=15
+
+test-fast: $(STAMP)
+	$(PYTEST) tests -m unit --durations=10
+
+lint: $(STAMP)
+	$(PY) -m ruff check socmethod tests benchmarks tools conftest.py
 
 # The public calculator on http://$(HOST):$(PORT) (loopback unless told otherwise). The Voila settings
 # and the rule-data check live in socmethod/serve.py.

@@ -25,6 +25,8 @@ from tests.support.page_driver import (
 )
 from tests.support.processes import stop
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 

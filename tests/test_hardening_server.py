@@ -2,7 +2,7 @@
 
 Protocol-level checks use socmethod.loadclient (a websocket client that does what the page does), so a
 test can send what no browser sends (an execute_request, an out-of-range index); the kernel-death page
-check uses Chromium. Every network step has a deadline, and every test a hard cap (SIGALRM): Voila sends
+check uses Chromium. Every network step has a deadline, and every test a hard cap (pytest-timeout): Voila sends
 keep-alives, so a hung server would otherwise hang the run.
 
 The server runs with its own JUPYTER_RUNTIME_DIR, TMPDIR, IPYTHONDIR and JUPYTER_DATA_DIR under one
@@ -23,28 +23,19 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import psutil
 import pytest
 
 from socmethod.serving.voila import override_options, voila_command, voila_env
 from tests.support.loadclient import ClientError, KernelGone, WidgetSession, answer_elderly, fetch_page
 from tests.support.page_driver import free_port
+from tests.support.processes import tree_pids
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(150)]
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-TEST_CAP = 150           # seconds any one test may take
 TRACEBACK_MARKERS = ("Traceback", "TraitError", '"msg_type": "error"', 'File "/', "site-packages")
-
-
-# -- hard cap per test ---------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def hard_cap():
-    def expire(signum, frame):
-        raise TimeoutError(f"test exceeded its {TEST_CAP} s cap")
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(TEST_CAP)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
 
 
 def run(coro, timeout: float = 90):
@@ -99,31 +90,14 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def kernel_pid(self, kernel_id: str) -> int | None:
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
-                except OSError:
-                    continue
-                if f"kernel-{kernel_id}.json" in cmdline and "ipykernel" in cmdline:
-                    return int(entry)
+        for proc in psutil.process_iter(["cmdline"]):
+            cmdline = " ".join(proc.info["cmdline"] or [])
+            if f"kernel-{kernel_id}.json" in cmdline and "ipykernel" in cmdline:
+                return proc.pid
         return None
 
     def tree(self) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                children.setdefault(ppid, []).append(int(entry))
-        out, stack = [], [self.proc.pid]
-        while stack:
-            p = stack.pop()
-            out.append(p)
-            stack.extend(children.get(p, []))
-        return out
+        return tree_pids(self.proc.pid)
 
     def stop(self) -> None:
         try:
@@ -282,36 +256,14 @@ def test_no_answer_is_written_to_any_server_file(server):
 
 # -- 6. the server listens on loopback only -------------------------------------------------------------
 def _listening_sockets(pids: list[int]) -> list[tuple[str, int]]:
-    """(address, port) of every listening TCP socket owned by these processes (from /proc)."""
-    inodes = set()
+    """(address, port) of every listening TCP socket owned by these processes."""
+    out = []
     for pid in pids:
         try:
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                try:
-                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
-                except OSError:
-                    continue
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
-        except OSError:
+            connections = psutil.Process(pid).net_connections(kind="tcp")
+        except psutil.Error:
             continue
-    out = []
-    for table, v6 in (("/proc/net/tcp", False), ("/proc/net/tcp6", True)):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            f = line.split()
-            if f[3] != "0A" or f[9] not in inodes:       # 0A = LISTEN
-                continue
-            hexaddr, hexport = f[1].split(":")
-            raw = bytes.fromhex(hexaddr)
-            if v6:
-                addr = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
-            else:
-                addr = socket.inet_ntop(socket.AF_INET, raw[::-1])
-            out.append((addr, int(hexport, 16)))
+        out += [(c.laddr.ip, c.laddr.port) for c in connections if c.status == psutil.CONN_LISTEN]
     return out
 
 

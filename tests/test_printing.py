@@ -284,6 +284,7 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.browser
 def test_pdf_conclusion(pdf_tools):
     text, pages = _pdf(conclusion_html(ELDERLY), "print_conclusion", pdf_tools)
     flat = _flat(text)
@@ -307,6 +308,7 @@ def test_pdf_conclusion(pdf_tools):
     assert pages <= 3, pages
 
 
+@pytest.mark.browser
 def test_pdf_conclusion_form_alone_has_one_or_two_pages(pdf_tools):
     text, pages = _pdf(conclusion_html(ELDERLY, appendices=False), "print_conclusion_form", pdf_tools)
     assert 1 <= pages <= 2, pages
@@ -315,6 +317,7 @@ def test_pdf_conclusion_form_alone_has_one_or_two_pages(pdf_tools):
     assert "Информация о перечне социальных услуг" in flat
 
 
+@pytest.mark.browser
 def test_pdf_conclusion_disabled_adult(pdf_tools):
     text, pages = _pdf(conclusion_html(ADULT_UNKNOWN), "print_conclusion_disabled_adult", pdf_tools)
     flat = _flat(text)
@@ -324,6 +327,7 @@ def test_pdf_conclusion_disabled_adult(pdf_tools):
     assert pages <= 4, pages
 
 
+@pytest.mark.browser
 def test_pdf_application(pdf_tools):
     text, pages = _pdf(application_html(["home"], ["self_care_loss", "no_care"]), "print_application", pdf_tools)
     flat = _flat(text)
@@ -335,6 +339,7 @@ def test_pdf_application(pdf_tools):
     assert pages == 1, pages
 
 
+@pytest.mark.browser
 def test_pdf_provider_conclusion(pdf_tools):
     text, pages = _pdf(provider_conclusion_html(), "print_provider_conclusion", pdf_tools)
     flat = _flat(text)
@@ -343,6 +348,7 @@ def test_pdf_provider_conclusion(pdf_tools):
     assert pages == 1, pages
 
 
+@pytest.mark.browser
 def test_print_cli_pdf(pdf_tools, tmp_path, capsys):
     case = tmp_path / "case.json"
     case.write_text(json.dumps(ELDERLY), encoding="utf-8")

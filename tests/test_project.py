@@ -57,3 +57,13 @@ def test_built_wheel_carries_the_rules(tmp_path):
     shipped = {n.rsplit("/", 1)[-1] for n in names if n.endswith(".py")}
     assert not shipped & {"page_driver.py", "loadclient.py", "synthetic.py", "processes.py", "conftest.py"}
     assert not any(n.startswith("tests/") for n in names)
+    assert "socmethod/render/templates/base.html.j2" in names     # the HTML templates travel too
+
+
+def test_code_passes_the_linter():
+    """ruff (pyflakes, pycodestyle, import order; pyproject.toml [tool.ruff]) over everything we write."""
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "socmethod", "tests", "benchmarks", "tools",
+                           "conftest.py"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout[-3000:]

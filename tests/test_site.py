@@ -26,6 +26,8 @@ from tests.support.page_driver import (
 )
 from tests.support.processes import stop
 
+pytestmark = pytest.mark.site
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 BUILD_TIMEOUT = 900      # the first build downloads; later ones take seconds

@@ -21,6 +21,7 @@ import pytest
 
 from socmethod.apps import training
 from socmethod.core.errors import KitError
+from socmethod.core.ruleset import bundled_ruleset
 from socmethod.core.scales import scale
 from socmethod.io.casebank import bundled_case_bank, case_by_id, load_case_bank, select_cases
 from socmethod.procedure.deadlines import procedure_deadlines
@@ -32,14 +33,17 @@ BANK = bundled_case_bank()
 
 
 def reference_answer(case_id: str) -> dict:
-    """What a careful specialist answers: the bank's item scores and the engine's forms and numbers."""
+    """What a careful specialist answers, taken from the case bank itself (its item scores and its
+    `expected` rows and numbers, written from the seed), not from the engine the feedback compares with:
+    a row's form is read from the rule table the row id names."""
     entry = case_by_id(BANK, case_id)
-    ref = training.reference_result(entry)
     scores = {f"{name}.{item}": v for name in ("self_care", "mobility") if entry.case.get(name)
               for item, v in entry.case[name].items()}
-    forms = list(dict.fromkeys(r["form"] for r in ref["recommendations"])) or [training.NO_FORM]
-    ripso = sorted({n for r in ref["recommendations"] for n in r["ripso"]})
-    early = sorted(c["criterion"] for c in ref["early_help"]["criteria"]) if ref.get("early_help") else []
+    form_of = {row.id: row.form for table in bundled_ruleset().tables.values() for row in table.rows
+               if hasattr(row, "form")}
+    forms = list(dict.fromkeys(form_of[rule] for rule in entry.expected["rules"])) or [training.NO_FORM]
+    ripso = sorted(set(entry.expected["ripso"]))
+    early = sorted(entry.expected.get("early_help", {}).get("criteria", []))
     return {"scores": scores, "forms": forms, "ripso": ", ".join(map(str, ripso)), "early_help": early}
 
 
@@ -497,6 +501,7 @@ def classroom(tmp_path):
         proc.stderr.close()
 
 
+@pytest.mark.server
 def test_classroom_server_refuses_requests_without_the_token(classroom):
     port, trainer_port, token = classroom
     for path in ("/", "/voila/render/training_practice.ipynb", f"/?token=wrong-{token}"):

@@ -50,7 +50,6 @@ _NO_AUTO_TRANSFER = {(1, d) for d in range(1, 9)}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-
 # ------------------------------------------------------------------------------------------ calendar
 
 @lru_cache(maxsize=1)
@@ -109,10 +108,19 @@ def _as_date(d) -> date:
     raise TypeError(f"expected a date, got {type(d).__name__}")
 
 
+@lru_cache(maxsize=1)
+def _production_calendar():
+    """The `holidays` production calendar of Russia (holidays, transfers, working weekend days)."""
+    return holidays.country_holidays("RU")
+
+
 def is_working_day(d: date) -> bool:
-    """Working day on the Russian production calendar (approximated for unpublished years)."""
+    """Working day on the Russian production calendar: the `holidays` package's own answer for years with
+    published decrees, the approximation of `_year_calendar` for the others."""
     d = _as_date(d)
-    cal = _year_calendar(d.year)
+    cal = _year_calendar(d.year)          # also refuses years outside MIN_YEAR..MAX_YEAR
+    if cal.official:
+        return _production_calendar().is_working_day(d)
     if d.weekday() >= 5:
         return d in cal.weekend_workdays
     return d not in cal.days_off
