@@ -23,8 +23,9 @@ TEMPLATES = ROOT / "share" / "jupyter"
 
 def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull_after: int = 40,
                   notebook: Path = NOTEBOOK, cull_interval: int = 10) -> list[str]:
-    voila = Path(sys.executable).parent / "voila"
-    return [str(voila), str(notebook), "--no-browser", "--template=socmethod",
+    # socmethod.serving.server is Voila with the kit's handlers (the frame guard, owner-only kernels,
+    # compression, cacheable assets): it takes the `voila` command's options.
+    return [sys.executable, "-m", "socmethod.serving.server", str(notebook), "--no-browser", "--template=socmethod",
             f"--Voila.ip={host}", f"--port={port}",
             "--preheat_kernel=True", f"--pool_size={pool}",
             "--VoilaConfiguration.multi_kernel_manager_class=socmethod.serving.kernels.PublicKernelManager",

@@ -1,0 +1,219 @@
+"""What a visitor's kernel websocket may carry, checked before Jupyter parses it; and how often.
+
+The calculator's page sends small JSON messages (widget updates, kernel_info, the widget manager's
+comm to `jupyter.widget.control`) and never binary buffers. Two parsers on the way trust a frame's own
+length fields, so one frame froze the whole server (docs/upstream/voila-websocket-frames.md):
+
+* jupyter_server's `deserialize_msg_from_ws_v1` reads the offset count from the first 8 bytes of a
+  frame on the `v1.kernel.websocket.jupyter.org` subprotocol and builds a list that long: 16 bytes
+  claiming 2**62 offsets loop in the event loop until the machine runs out of memory;
+* Voila's `VoilaKernelWebsocketHandler.write_message` reads every outgoing binary message as v1, also
+  the legacy-format ones jupyter_server writes on a socket opened without a subprotocol (a message with
+  buffers, e.g. a widget echoing a client's buffer): the legacy header read as a v1 count is ~8.6e17.
+
+`read_client_frame` accepts a frame only if it is exactly what the page sends: a v1 frame of channel and
+four JSON objects with offsets that add up, or (no subprotocol) one JSON text; no buffers, no NaN, no
+lone surrogate, the header and content a kernel will index. Anything else is `Refused`, and the server
+closes that socket. `outgoing_msg_type` is a bounded replacement for Voila's outgoing header reader.
+`TokenBucket` paces what one visitor's kernel is asked to do.
+
+Nothing here imports Jupyter or Tornado: the checks are plain functions over bytes, tested on their own.
+"""
+from __future__ import annotations
+
+import json
+import re
+import struct
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+V1 = "v1.kernel.websocket.jupyter.org"
+# The page talks to the kernel on shell (and control, stdin in principle); iopub only flows back.
+CLIENT_CHANNELS = frozenset({"shell", "control", "stdin"})
+PARTS = ("header", "parent_header", "metadata", "content")
+V1_OFFSETS = 2 + len(PARTS)             # the channel's start and end, then the end of each part
+V1_PREFIX = 8 * (1 + V1_OFFSETS)         # the count and the offsets, 8 bytes each
+MAX_FRAME = 64 * 1024                    # the page's largest message (a typed income, a state request) is < 2 KB
+# Outgoing frames are the kernel's own; this only bounds the header read that decides whether to drop one.
+MAX_OUTGOING_PARTS = 64
+
+# What a kernel indexes in the content of each message type the page may send (comm package, ipykernel,
+# ipywidgets): a missing key or a wrong type there is an exception inside the kernel, logged with a
+# traceback. Types not listed here go on to jupyter_server, which ignores those Voila does not allow.
+CONTENT_KEYS: dict[str, dict[str, type]] = {
+    "comm_open": {"comm_id": str, "target_name": str, "data": dict},
+    "comm_msg": {"comm_id": str, "data": dict},
+    "comm_close": {"comm_id": str},
+    "comm_info_request": {},
+    "kernel_info_request": {},
+}
+# The widget manager opens comms to this target only; a client-made widget (`jupyter.widget`) would keep
+# whatever state it was sent in the kernel's memory.
+COMM_TARGETS = frozenset({"jupyter.widget.control"})
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class Refused(ValueError):
+    """A frame the server will not pass on. `reason` is for the server log and never quotes the frame."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ClientMessage:
+    channel: str
+    msg_type: str
+    content: dict
+
+
+def _no_constants(name: str):
+    raise Refused(f"JSON constant {name} (not JSON)")
+
+
+def _json_object(raw: bytes | str, part: str) -> dict:
+    """Parse one JSON object; NaN/Infinity and lone surrogates (which Jupyter's own packer refuses to
+    send on, with a traceback) are refused here."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    try:
+        value = json.loads(data, parse_constant=_no_constants)
+    except Refused:
+        raise
+    except (ValueError, RecursionError) as err:     # UnicodeDecodeError is a ValueError
+        raise Refused(f"{part} is not JSON ({type(err).__name__})") from None
+    if not isinstance(value, dict):
+        raise Refused(f"{part} is not a JSON object")
+    if _SURROGATE_ESCAPE.search(data):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise Refused(f"{part} has a lone surrogate") from None
+    return value
+
+
+def split_v1(frame: bytes) -> tuple[str, list[bytes]]:
+    """Channel and the four message parts of a v1 frame without buffers, every length checked against
+    the frame before anything is sliced (jupyter_server's reader trusts them)."""
+    if len(frame) < V1_PREFIX:
+        raise Refused("v1 frame shorter than its header")
+    count = int.from_bytes(frame[:8], "little")
+    if count != V1_OFFSETS:
+        raise Refused("v1 frame with buffers or a wrong offset count" if count > V1_OFFSETS
+                      else "v1 frame with a wrong offset count")
+    offsets = [int.from_bytes(frame[8 * (i + 1):8 * (i + 2)], "little") for i in range(V1_OFFSETS)]
+    if offsets[0] != V1_PREFIX or offsets[-1] != len(frame) or offsets != sorted(offsets):
+        raise Refused("v1 frame whose offsets do not add up")
+    try:
+        channel = frame[offsets[0]:offsets[1]].decode("ascii")
+    except UnicodeDecodeError:
+        raise Refused("v1 frame with a non-ASCII channel") from None
+    return channel, [frame[offsets[i]:offsets[i + 1]] for i in range(1, V1_OFFSETS - 1)]
+
+
+def read_client_frame(frame: bytes | str, subprotocol: str | None) -> ClientMessage:
+    """The message a visitor's frame carries, or Refused. `subprotocol` is the one the socket selected."""
+    if len(frame) > MAX_FRAME:
+        raise Refused(f"frame over {MAX_FRAME} bytes")
+    if isinstance(frame, bytes):
+        if subprotocol != V1:
+            # Without a subprotocol a binary frame is the legacy format, which exists only to carry buffers.
+            raise Refused("binary frame on a socket without subprotocol (client buffers)")
+        channel, raw_parts = split_v1(frame)
+        header, parent, metadata, content = (_json_object(raw, name) for raw, name in zip(raw_parts, PARTS))
+    else:
+        if subprotocol == V1:
+            raise Refused("text frame on a v1 socket")
+        msg = _json_object(frame, "message")
+        if msg.get("buffers"):
+            raise Refused("message with buffers")
+        channel = msg.get("channel")
+        header, parent, metadata, content = (msg.get(name) for name in PARTS)
+        for name, value in zip(PARTS, (header, parent, metadata, content)):
+            if not isinstance(value, dict):
+                raise Refused(f"{name} missing or not an object")
+    if channel not in CLIENT_CHANNELS:
+        raise Refused("unknown channel")
+    msg_type, msg_id = header.get("msg_type"), header.get("msg_id")
+    if not isinstance(msg_type, str) or not isinstance(msg_id, str) or not msg_type or not msg_id:
+        raise Refused("header without msg_type or msg_id")
+    _check_content(msg_type, content)
+    return ClientMessage(channel, msg_type, content)
+
+
+def _check_content(msg_type: str, content: dict) -> None:
+    for key, kind in CONTENT_KEYS.get(msg_type, {}).items():
+        if not isinstance(content.get(key), kind):
+            raise Refused(f"{msg_type} without {key}")
+    if msg_type == "comm_open" and content["target_name"] not in COMM_TARGETS:
+        raise Refused("comm_open to a target the page never opens")
+    if msg_type == "comm_info_request" and not isinstance(content.get("target_name", ""), (str, type(None))):
+        raise Refused("comm_info_request with a bad target_name")
+    if msg_type == "comm_msg":
+        data = content["data"]
+        if not isinstance(data.get("method"), str):
+            raise Refused("comm_msg without a method")
+        if data.get("buffer_paths") or "buffers" in content:
+            raise Refused("comm_msg with buffers")
+        if data["method"] == "update" and not isinstance(data.get("state"), dict):
+            raise Refused("widget update without a state")
+
+
+def outgoing_msg_type(message: bytes | dict | str, subprotocol: str | None) -> str | None:
+    """The msg_type of a message the server is about to send to the page, or None when it cannot be read.
+    Replaces Voila's reader (which reads legacy frames as v1): each format is read as what it is, and
+    no count or offset is used before it is checked against the frame."""
+    if isinstance(message, dict):
+        header = message.get("header")
+    elif isinstance(message, bytes):
+        try:
+            part = json.loads(_first_part(message, subprotocol))
+        except (ValueError, RecursionError, struct.error):
+            return None
+        # A v1 frame's first part is the header; a legacy frame's is the whole message without buffers.
+        header = part if subprotocol == V1 else part.get("header") if isinstance(part, dict) else None
+    else:
+        return None     # legacy JSON text: Voila never filtered those either
+    return header.get("msg_type") if isinstance(header, dict) else None
+
+
+def _first_part(frame: bytes, subprotocol: str | None) -> bytes:
+    """The header of a v1 frame, or the JSON part (the message but its buffers) of a legacy binary frame."""
+    if subprotocol == V1:
+        count = int.from_bytes(frame[:8], "little")
+        if not 3 <= count <= MAX_OUTGOING_PARTS or len(frame) < 8 * (count + 1):
+            raise ValueError("bad offset count")
+        start, end = (int.from_bytes(frame[8 * i:8 * (i + 1)], "little") for i in (2, 3))
+    else:
+        count = struct.unpack("!I", frame[:4])[0]
+        if not 1 <= count <= MAX_OUTGOING_PARTS or len(frame) < 4 * (count + 1):
+            raise ValueError("bad buffer count")
+        start = struct.unpack("!I", frame[4:8])[0]
+        end = struct.unpack("!I", frame[8:12])[0] if count > 1 else len(frame)
+    if not 0 < start <= end <= len(frame):
+        raise ValueError("offsets outside the frame")
+    return frame[start:end]
+
+
+@dataclass
+class TokenBucket:
+    """At most `burst` messages at once and `rate` a second on average; `take` says whether one more is allowed."""
+
+    rate: float
+    burst: float
+    clock: Callable[[], float] = time.monotonic
+    tokens: float = field(init=False)
+    stamp: float = field(init=False)
+
+    def __post_init__(self):
+        self.tokens, self.stamp = self.burst, self.clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False

@@ -1,0 +1,275 @@
+"""The kit's request handlers in front of Voila's (installed by socmethod.serving.server).
+
+Each one subclasses the Voila or jupyter_server handler it replaces and adds what a public page needs:
+
+* `PageHandler` (the calculator page): `?template=` and `?theme=` are dropped before Voila reads them
+  (they switched to templates that load a CDN, hung on a missing template, skipped the pre-heated pool);
+  the visitor gets a random cookie, and every kernel handed to the page is recorded as theirs; the
+  `_xsrf` cookie is set, so the page's own shutdown beacon on closing works (Voila issue 1458).
+* `KernelWebsocketHandler`, `KernelModelHandler`, `ShutdownHandler`: a kernel is reachable only with
+  its visitor's cookie (its id alone was a bearer token, issue 16 item 5); the websocket passes on only
+  frames socmethod.serving.guard accepts, at the visitor's message rate, and closes on anything else;
+  outgoing frames are read with the guard's bounded reader instead of Voila's, and a page that stops
+  reading is disconnected before the server's memory fills with what it does not read.
+* `TemplateStaticHandler`, `LogoutHandler`: answer malformed paths and /logout with a page, not a 500
+  with a traceback; `StaticHandler`, `LabextensionHandler`: cacheable assets.
+* `QuietErrors`, mixed into every handler: error pages are the kit's own Russian page (jupyter_server's
+  need a static_path Voila does not set: every 404 logged two tracebacks), and an unexpected exception
+  is logged as one line, never a traceback (the request's query string, which could hold answers, is
+  not logged either).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+
+import tornado.web
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
+from jupyter_server.services.kernels.handlers import KernelHandler
+from tornado.log import app_log
+from tornado.websocket import WebSocketHandler
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+from socmethod.render import render
+from socmethod.serving.guard import Refused, outgoing_msg_type, read_client_frame
+
+VISITOR_COOKIE = "sm_visitor"
+OVERRIDE_ARGUMENTS = ("template", "theme")
+# A visitor's page that has not read this much of what the server sent it has stopped reading.
+MAX_UNREAD = 8 << 20
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Webpack's content hash in a file name (remoteEntry.c8c9eed2cdefdeac.js, 84.09c61a35dce1705f.js).
+HASHED_NAME = re.compile(r"\.[0-9a-f]{16,}\.(js|css)$")
+
+
+class QuietErrors:
+    """Mixed in before a tornado handler: the kit's error page, and no traceback in the log."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        try:
+            page = render("serving/error.html.j2", status=status_code,
+                          home=self.settings.get("base_url", "/"))
+        except Exception:   # the error page must not fail in turn
+            page = f"{status_code}"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(page)
+
+    def log_exception(self, typ, value, tb) -> None:
+        if isinstance(value, tornado.web.HTTPError):
+            return super().log_exception(typ, value, tb)
+        where = "?"
+        while tb is not None:
+            where = f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        getattr(self, "log", app_log).error("%s %s: %s at %s (details withheld)", self.request.method, self.request.path,
+                       getattr(typ, "__name__", typ), where)
+
+
+_quiet_classes: dict[type, type] = {}
+
+
+def quiet(handler_class: type) -> type:
+    """`handler_class` with QuietErrors in front (the same class for the same input)."""
+    if issubclass(handler_class, QuietErrors):
+        return handler_class
+    if handler_class not in _quiet_classes:
+        _quiet_classes[handler_class] = type(handler_class.__name__, (QuietErrors, handler_class),
+                                             {"__module__": __name__})
+    return _quiet_classes[handler_class]
+
+
+def visitor_of(handler: tornado.web.RequestHandler) -> str | None:
+    return handler.get_cookie(VISITOR_COOKIE)
+
+
+def require_owner(handler: tornado.web.RequestHandler, kernel_id: str) -> None:
+    """404 unless the request carries the cookie of the visitor `kernel_id` was handed to (as if the
+    kernel did not exist: its id tells a stranger nothing)."""
+    manager = handler.settings["kernel_manager"]
+    if not manager.owns(kernel_id, visitor_of(handler)):
+        raise tornado.web.HTTPError(404, "kernel not found or not this visitor's")
+
+
+class _HandingOut:
+    """The kernel manager as the page handler sees it: every kernel it gives the page is recorded as the
+    visitor's (Voila's handler takes the kernel from the pool, or starts one, itself)."""
+
+    def __init__(self, manager, visitor: str):
+        self._manager, self._visitor = manager, visitor
+
+    def __getattr__(self, name):
+        return getattr(self._manager, name)
+
+    async def get_rendered_notebook(self, *args, **kwargs):
+        render_task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
+        self._manager.hand_out(kernel_id, self._visitor)
+        return render_task, rendered, kernel_id
+
+    async def start_kernel(self, *args, **kwargs):
+        kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
+        self._manager.hand_out(kernel_id, self._visitor)
+        return kernel_id
+
+
+class PageHandler(QuietErrors, TornadoVoilaHandler):
+    _visitor: str | None = None
+
+    async def prepare(self):
+        for name in OVERRIDE_ARGUMENTS:
+            self.request.arguments.pop(name, None)
+            self.request.query_arguments.pop(name, None)
+        return await super().prepare()
+
+    @property
+    def kernel_manager(self):
+        manager = self.settings["kernel_manager"]
+        return _HandingOut(manager, self._visitor) if self._visitor else manager
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        visitor = visitor_of(self)
+        if not visitor or len(visitor) > 64:
+            visitor = secrets.token_urlsafe(24)
+            # Lax, not Strict: a visitor arriving by a link from another site keeps the cookie of their
+            # other open pages. HttpOnly: the page's scripts never need it.
+            self.set_cookie(VISITOR_COOKIE, visitor, path=self.base_url, httponly=True, samesite="Lax",
+                            secure=self.request.protocol == "https")
+        self._visitor = visitor
+        self.xsrf_token     # noqa: B018 - reading it sets the _xsrf cookie the page's closing beacon sends
+        return await super().get(path)
+
+
+class KernelModelHandler(QuietErrors, KernelHandler):
+    """GET /api/kernels/<id> (the page asks for its kernel's model once) and DELETE, for the owner only."""
+
+    async def prepare(self):
+        await super().prepare()
+        require_owner(self, self.path_kwargs.get("kernel_id", ""))
+
+
+class ShutdownHandler(QuietErrors, VoilaShutdownKernelHandler):
+    """The page's beacon on closing shuts its kernel down at once; nobody else's."""
+
+    async def prepare(self):
+        await super().prepare()
+        require_owner(self, self.path_args[0] if self.path_args else "")
+
+
+class KernelWebsocketHandler(QuietErrors, VoilaKernelWebsocketHandler):
+    _unread = 0
+
+    async def get(self, kernel_id):
+        require_owner(self, kernel_id)
+        return await super().get(kernel_id)
+
+    def on_message(self, message):
+        if self.ws_connection is None:
+            return None      # closed by us a moment ago; frames already received are not passed on
+        kernel_id = getattr(self, "kernel_id", "?")
+        if not self.kernel_manager.allow_message(kernel_id):
+            return None      # over the visitor's rate: dropped, logged by the manager
+        try:
+            read_client_frame(message, self.selected_subprotocol)
+        except Refused as err:
+            self.log.warning("Kernel %s: closing its websocket: %s", kernel_id, err.reason)
+            self.close(1008, "refused")
+            return None
+        return super().on_message(message)
+
+    def write_message(self, message, binary=False):
+        # Closed (tornado forgets the connection at close(), before on_close): output still arriving from
+        # the kernel is dropped here; raising would put a traceback in the log (jupyter_server does not
+        # catch it on the v1 path).
+        if self.ws_connection is None:
+            return None
+        if outgoing_msg_type(message, self.selected_subprotocol) == "execute_input":
+            return None      # as Voila does: the page never shows code
+        if self._unread > MAX_UNREAD:
+            self.log.warning("Kernel %s: its page reads nothing (%d bytes unread); closing its websocket",
+                             getattr(self, "kernel_id", "?"), self._unread)
+            self.close(1008, "not reading")
+            return None
+        size = len(message) if isinstance(message, (bytes, str)) else 0
+        # Voila's own write_message reads every binary frame as v1 (issue 16 item 1): skip it.
+        written = WebSocketHandler.write_message(self, message, binary)
+        self._unread += size
+
+        def done(future):
+            self._unread -= size
+            if not future.cancelled():
+                future.exception()    # a closed socket: nothing to report
+
+        written.add_done_callback(done)
+        return written
+
+
+class TemplateStaticHandler(QuietErrors, TemplateStaticFileHandler):
+    """/voila/templates/<template>/static/<file> for the served template only; any other shape is a 404
+    (Voila's handler asserted on it: a 500 and a traceback)."""
+
+    def initialize(self, template: str = "socmethod"):
+        super().initialize()
+        self.template = template
+
+    def parse_url_path(self, path):
+        parts = path.split("/", 2)
+        if len(parts) != 3 or parts[0] != self.template or parts[1] != "static" or not parts[2]:
+            raise tornado.web.HTTPError(404)
+        return super().parse_url_path(path)
+
+    @classmethod
+    def get_absolute_path(cls, root, path):
+        if len(os.path.normpath(path).split(os.path.sep, 2)) != 3:
+            raise tornado.web.HTTPError(404)
+        return super().get_absolute_path(root, path)
+
+
+def static_version(paths: list[str]) -> str:
+    """A short fingerprint of Voila's static files (names, sizes, times): it changes whenever Voila is
+    upgraded, so the files can be served under /voila/static/<version>/ and cached for good."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for directory, _, files in sorted(os.walk(root)):
+            for name in sorted(files):
+                stat = os.stat(os.path.join(directory, name))
+                digest.update(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+class StaticHandler(QuietErrors, MultiStaticFileHandler):
+    """Voila's static files (voila.js and its chunks). Under the versioned prefix they never change;
+    under the plain one they are revalidated (ETag) on each use."""
+
+    def initialize(self, paths, default_filename=None, immutable=False):
+        super().initialize(paths, default_filename)
+        self.immutable = immutable
+
+    def set_extra_headers(self, path):
+        self.set_header("Cache-Control", IMMUTABLE if self.immutable else "no-cache")
+
+
+class LabextensionHandler(QuietErrors, FileFindHandler):
+    """The widget manager's files: those named by their content hash are cached for good."""
+
+    def set_headers(self):
+        super().set_headers()
+        if HASHED_NAME.search(self.request.path):
+            self.set_header("Cache-Control", IMMUTABLE)
+
+
+class LogoutHandler(QuietErrors, JupyterHandler):
+    """/logout: forget the classroom login and go back to the start (jupyter_server's page needs a
+    static_path Voila does not set)."""
+
+    @allow_unauthenticated
+    def get(self):
+        self.identity_provider.clear_login_cookie(self)
+        self.redirect(self.base_url)
