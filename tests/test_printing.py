@@ -1,5 +1,6 @@
 """Printable documents: the Conclusion (Form 1) with scales 1.2/1.3 and criteria, the application
-(Appendix 1) and the provider's conclusion (Appendix 5).
+(Appendix 1) and the provider's conclusion (Appendix 5); their words in data/forms/ (each the seed's text at
+its line, a missing or malformed entry refused by name); --rules and --reading reaching the printed words.
 
 HTML tests need nothing but the package. PDF tests need /usr/bin/chromium (through Python Playwright) and
 poppler-utils (pdftotext, pdfinfo, pdftoppm): locally they skip with a message when one is missing, under
@@ -387,6 +388,7 @@ def _broken(name: str, edit) -> KitError:
     ("form1", lambda r: r["scales"]["mobility"].pop("final"), "missing_key", "scales.mobility.final"),
     ("form1", lambda r: r["criteria"]["3.2"]["footnotes"][1].pop("seed_line"), "missing_key", "criteria.3.2.footnotes.1.seed_line"),
     ("form1", lambda r: r.pop("ripso_conditions"), "missing_key", "ripso_conditions"),
+    ("form1", lambda r: r.update(ripso_condition=r["ripso_conditions"]), "rule_set_invalid", "ripso_condition"),
     ("form1", lambda r: r["other_forms"].update(pupil={"text": "Форма 4", "seed_line": 1}), "rule_set_invalid", "pupil"),
     ("application", lambda r: r["footnotes"][2].pop("text"), "missing_key", "footnotes.2.text"),
     ("provider_conclusion", lambda r: r["evaluations"][0].pop("id"), "missing_key", "evaluations.0.id"),

@@ -29,6 +29,12 @@ from socmethod.render import environment
 TEMPLATES = {"form1": "forms/conclusion_form1.html.j2", "application": "forms/application.html.j2",
              "provider_conclusion": "forms/provider_conclusion.html.j2"}
 FORMS = ("common", *TEMPLATES)
+# The sections each file may have (a misspelt one would otherwise be ignored in silence).
+SECTIONS = {"common": {"text"},
+            "form1": {"text", "categories", "category_groups", "other_forms", "unscored", "scales", "variants",
+                      "criteria", "cell_words", "ripso_conditions"},
+            "application": {"text", "footnotes", "circumstance_aliases"},
+            "provider_conclusion": {"text", "fields", "evaluations"}}
 # [text] keys the code reads itself (the template prints them after the code has prepared them).
 READ_BY_CODE = {"form1": frozenset({"forms_column"})}
 ENTRY_HINT = 'Запись формы: { text = "текст семени", seed_line = номер строки } (необязательно note = "пояснение").'
@@ -58,6 +64,10 @@ def check_form(name: str, raw: dict) -> dict:
     """Check a parsed form file; return it with entries reduced to their text, or raise KitError naming
     the file and the key."""
     file = file_name(name)
+    unknown = sorted(set(raw) - SECTIONS[name])
+    if unknown:
+        raise KitError("rule_set_invalid", unknown[0], where=file, value=f"неизвестный раздел «{unknown[0]}»",
+                       allowed=sorted(SECTIONS[name]))
     text = _entries(_section(raw, "text", file), "text", file)
     missing = sorted(required_keys(name) - set(text))
     if missing:
