@@ -45,3 +45,20 @@ def test_broken_wording_file_stops_the_server_naming_the_key(tmp_path):
     assert proc.returncode == 2
     assert "urgent.summary_text" in proc.stderr and "calculator.toml" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_servers_run_the_kits_voila_application():
+    """The frame guard, owner-only kernels and compression live in socmethod.serving.server: the stock
+    `voila` command would serve without them."""
+    from socmethod.serving.classroom import classroom_command
+    for cmd in (voila_command(), classroom_command(ROOT / "notebooks", "127.0.0.1", 8866, None)):
+        assert cmd[:3] == [sys.executable, "-m", "socmethod.serving.server"]
+        assert "--VoilaConfiguration.multi_kernel_manager_class=socmethod.serving.kernels.PublicKernelManager" in cmd
+
+
+def test_classroom_frees_kernels_of_closed_tabs_within_minutes():
+    from socmethod.serving.classroom import CULL_AFTER, classroom_command
+    assert 60 <= CULL_AFTER <= 300
+    cmd = classroom_command(ROOT / "notebooks", "0.0.0.0", 8866, "token123")
+    assert f"--MappingKernelManager.cull_idle_timeout={CULL_AFTER}" in cmd
+    assert not any(a.startswith("--preheat_kernel") for a in cmd)

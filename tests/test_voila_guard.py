@@ -10,7 +10,16 @@ import time
 import pytest
 from jupyter_server.services.kernels.connection.base import serialize_binary_message, serialize_msg_to_ws_v1
 
-from socmethod.serving.guard import MAX_FRAME, V1, Refused, TokenBucket, outgoing_msg_type, read_client_frame, split_v1
+from socmethod.serving.guard import (
+    MAX_FRAME,
+    V1,
+    Backlog,
+    Refused,
+    TokenBucket,
+    outgoing_msg_type,
+    read_client_frame,
+    split_v1,
+)
 
 
 def message(msg_type="comm_msg", content=None, channel="shell", **extra) -> dict:
@@ -198,3 +207,43 @@ def test_token_bucket_lets_a_person_clicking_through_pass():
     for _ in range(300):
         now[0] += 0.2
         assert bucket.take()
+
+
+def _read(msg: dict):
+    return read_client_frame(legacy(msg), None)
+
+
+def update(comm: str, **state) -> dict:
+    return message("comm_msg", {"comm_id": comm, "data": {"method": "update", "state": state, "buffer_paths": []}})
+
+
+def test_token_bucket_says_how_long_to_wait():
+    now = [0.0]
+    bucket = TokenBucket(rate=5, burst=2, clock=lambda: now[0])
+    assert bucket.wait() == 0
+    bucket.take(), bucket.take()
+    assert bucket.wait() == pytest.approx(0.2)
+    now[0] += 0.1
+    assert bucket.wait() == pytest.approx(0.1)
+
+
+def test_backlog_keeps_order_and_a_widgets_newest_value_where_its_first_stood():
+    backlog = Backlog(limit=10)
+    typed = [update("income", value=v) for v in ("3", "32", "320", "3200", "32000")]
+    click = message("comm_msg", {"comm_id": "button", "data": {"method": "custom", "content": {"event": "click"}}})
+    other = update("members", value="2")
+    index = update("income", index=1)             # other state keys: not the same update
+    for m in [typed[0], typed[1], click, other, *typed[2:], index]:
+        assert backlog.add(_read(m), legacy(m))
+    out = [json.loads(backlog.pop()) for _ in range(len(backlog))]
+    assert [(o["content"]["comm_id"], o["content"]["data"].get("state")) for o in out] == [
+        ("income", {"value": "32000"}), ("button", None), ("members", {"value": "2"}), ("income", {"index": 1})]
+
+
+def test_backlog_is_bounded():
+    backlog = Backlog(limit=3)
+    kept = [backlog.add(_read(update(f"w{i}", value="x")), "frame") for i in range(5)]
+    assert kept == [True, True, True, False, False] and len(backlog) == 3
+    assert backlog.add(_read(update("w1", value="y")), "newer")      # a newer value for a kept widget still fits
+    backlog.clear()
+    assert len(backlog) == 0

@@ -15,7 +15,8 @@ length fields, so one frame froze the whole server (docs/upstream/voila-websocke
 four JSON objects with offsets that add up, or (no subprotocol) one JSON text; no buffers, no NaN, no
 lone surrogate, the header and content a kernel will index. Anything else is `Refused`, and the server
 closes that socket. `outgoing_msg_type` is a bounded replacement for Voila's outgoing header reader.
-`TokenBucket` paces what one visitor's kernel is asked to do.
+`TokenBucket` paces what one visitor's kernel is asked to do; `Backlog` keeps what is over the pace, in
+order, one message per widget and state keys.
 
 Nothing here imports Jupyter or Tornado: the checks are plain functions over bytes, tested on their own.
 """
@@ -196,6 +197,50 @@ def _first_part(frame: bytes, subprotocol: str | None) -> bytes:
     return frame[start:end]
 
 
+class Backlog:
+    """Messages of a visitor who is over the rate, kept in order until the rate allows them (at most
+    `limit`; past it a message is dropped). A widget update replaces the one kept for the same widget and
+    the same state keys, where it stands: it carries the whole new value (a Text sends its full text on
+    every keystroke), so a fast typist's last keystroke still arrives, and a flood of updates to one
+    widget is one message."""
+
+    def __init__(self, limit: int = 64):
+        self.limit = limit
+        self._items: list[list] = []        # [key or None, frame]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, message: ClientMessage, frame: bytes | str) -> bool:
+        """Keep `frame`; False when it had to be dropped (the backlog is full)."""
+        key = update_key(message)
+        if key is not None:
+            for item in self._items:
+                if item[0] == key:
+                    item[1] = frame
+                    return True
+        if len(self._items) >= self.limit:
+            return False
+        self._items.append([key, frame])
+        return True
+
+    def pop(self) -> bytes | str:
+        return self._items.pop(0)[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+def update_key(message: ClientMessage) -> tuple | None:
+    """(comm, state keys) for a widget update, which a later one with the same key supersedes; else None."""
+    if message.msg_type != "comm_msg":
+        return None
+    data = message.content["data"]
+    if data.get("method") != "update":
+        return None
+    return message.content["comm_id"], tuple(sorted(data["state"]))
+
+
 @dataclass
 class TokenBucket:
     """At most `burst` messages at once and `rate` a second on average; `take` says whether one more is allowed."""
@@ -209,11 +254,19 @@ class TokenBucket:
     def __post_init__(self):
         self.tokens, self.stamp = self.burst, self.clock()
 
-    def take(self) -> bool:
+    def _refill(self) -> None:
         now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
+
+    def take(self) -> bool:
+        self._refill()
         if self.tokens >= 1:
             self.tokens -= 1
             return True
         return False
+
+    def wait(self) -> float:
+        """Seconds until `take` will succeed."""
+        self._refill()
+        return max(0.0, (1 - self.tokens) / self.rate) if self.rate > 0 else float("inf")

@@ -8,7 +8,8 @@ Each one subclasses the Voila or jupyter_server handler it replaces and adds wha
   `_xsrf` cookie is set, so the page's own shutdown beacon on closing works (Voila issue 1458).
 * `KernelWebsocketHandler`, `KernelModelHandler`, `ShutdownHandler`: a kernel is reachable only with
   its visitor's cookie (its id alone was a bearer token, issue 16 item 5); the websocket passes on only
-  frames socmethod.serving.guard accepts, at the visitor's message rate, and closes on anything else;
+  frames socmethod.serving.guard accepts, at the visitor's message rate (what is over it waits in a
+  bounded backlog, a widget's newer value replacing its older one), and closes on anything else;
   outgoing frames are read with the guard's bounded reader instead of Voila's, and a page that stops
   reading is disconnected before the server's memory fills with what it does not read.
 * `TemplateStaticHandler`, `LogoutHandler`: answer malformed paths and /logout with a page, not a 500
@@ -24,6 +25,7 @@ import hashlib
 import os
 import re
 import secrets
+import sys
 from pathlib import Path
 
 import tornado.web
@@ -31,6 +33,7 @@ from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
+from tornado.ioloop import IOLoop
 from tornado.log import app_log
 from tornado.websocket import WebSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -39,7 +42,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from socmethod.render import render
-from socmethod.serving.guard import Refused, outgoing_msg_type, read_client_frame
+from socmethod.serving.guard import Backlog, Refused, outgoing_msg_type, read_client_frame
 
 VISITOR_COOKIE = "sm_visitor"
 OVERRIDE_ARGUMENTS = ("template", "theme")
@@ -165,24 +168,58 @@ class ShutdownHandler(QuietErrors, VoilaShutdownKernelHandler):
 
 class KernelWebsocketHandler(QuietErrors, VoilaKernelWebsocketHandler):
     _unread = 0
+    _drain_handle = None
 
     async def get(self, kernel_id):
         require_owner(self, kernel_id)
+        self._backlog = Backlog()
         return await super().get(kernel_id)
 
     def on_message(self, message):
         if self.ws_connection is None:
             return None      # closed by us a moment ago; frames already received are not passed on
-        kernel_id = getattr(self, "kernel_id", "?")
-        if not self.kernel_manager.allow_message(kernel_id):
-            return None      # over the visitor's rate: dropped, logged by the manager
+        kernel_id = self.kernel_id
         try:
-            read_client_frame(message, self.selected_subprotocol)
+            read = read_client_frame(message, self.selected_subprotocol)
         except Refused as err:
             self.log.warning("Kernel %s: closing its websocket: %s", kernel_id, err.reason)
             self.close(1008, "refused")
             return None
-        return super().on_message(message)
+        visitor = self.kernel_manager.visitor(kernel_id)
+        if visitor is None:              # shut down meanwhile
+            self.close(1008, "gone")
+            return None
+        if not self._backlog and visitor.bucket.take():
+            return super().on_message(message)
+        # Over the rate, or behind messages that are: kept in order, sent on as the rate allows.
+        self.kernel_manager.over_rate(kernel_id, dropped=not self._backlog.add(read, message))
+        self._schedule_drain(visitor)
+        return None
+
+    def _schedule_drain(self, visitor) -> None:
+        if self._drain_handle is None and self._backlog:
+            self._drain_handle = IOLoop.current().call_later(visitor.bucket.wait(), self._drain)
+
+    def _drain(self) -> None:
+        self._drain_handle = None
+        visitor = self.kernel_manager.visitor(self.kernel_id)
+        if self.ws_connection is None or visitor is None:
+            self._backlog.clear()
+            return
+        while self._backlog and visitor.bucket.take():
+            try:
+                super().on_message(self._backlog.pop())
+            except Exception:            # as tornado does for on_message: log (one line) and close
+                self.log_exception(*sys.exc_info())
+                self.close(1011, "error")
+                return
+        self._schedule_drain(visitor)
+
+    def on_close(self):
+        if self._drain_handle is not None:
+            IOLoop.current().remove_timeout(self._drain_handle)
+            self._drain_handle = None
+        return super().on_close()
 
     def write_message(self, message, binary=False):
         # Closed (tornado forgets the connection at close(), before on_close): output still arriving from

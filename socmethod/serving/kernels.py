@@ -30,6 +30,7 @@ class Visitor:
     owner: str
     bucket: TokenBucket
     unconnected_since: float | None = field(default_factory=time.monotonic)
+    held: int = 0
     dropped: int = 0
     warned_at: float = float("-inf")
 
@@ -58,7 +59,8 @@ class PublicKernelManager(AsyncMappingKernelManager):
     every `start_spacing` seconds: refills trickle in the background, using about half the machine.
 
     Messages: each visitor's kernel may be sent `message_rate` messages a second on average, with bursts
-    of `message_burst` (a page load sends about 5, a click 1); the websocket handler drops the rest.
+    of `message_burst` (a page load sends about 5, a click or a keystroke 1); the websocket handler holds
+    the rest back in a bounded backlog (socmethod.serving.guard.Backlog) and sends it on at that rate.
     """
 
     start_spacing = Float(1.5, config=True, help="Seconds between two kernel starts (0: no pacing).")
@@ -83,20 +85,21 @@ class PublicKernelManager(AsyncMappingKernelManager):
         visitor = self._visitors.get(kernel_id)
         return bool(owner) and visitor is not None and compare_digest(visitor.owner, owner)
 
-    def allow_message(self, kernel_id: str) -> bool:
-        """Whether the visitor of `kernel_id` may send one more message now; logs (once a minute) when not."""
+    def visitor(self, kernel_id: str) -> Visitor | None:
+        return self._visitors.get(kernel_id)
+
+    def over_rate(self, kernel_id: str, dropped: bool) -> None:
+        """Count a message held back (or dropped) for being over its visitor's rate; log once a minute."""
         visitor = self._visitors.get(kernel_id)
         if visitor is None:
-            return False
-        if visitor.bucket.take():
-            return True
-        visitor.dropped += 1
+            return
+        visitor.held += 1
+        visitor.dropped += dropped
         now = time.monotonic()
         if now - visitor.warned_at > 60:
             visitor.warned_at = now
-            self.log.warning("Kernel %s: over %s messages a second from its page; %d dropped so far",
-                             kernel_id, self.message_rate, visitor.dropped)
-        return False
+            self.log.warning("Kernel %s: over %s messages a second from its page; %d held back, %d dropped so far",
+                             kernel_id, self.message_rate, visitor.held, visitor.dropped)
 
     # -- connections -----------------------------------------------------------------------------------
     def notify_connect(self, kernel_id):

@@ -38,10 +38,11 @@ def short_tmp() -> Path:
 
 
 class Server:
-    """`command` defaults to the public calculator's (`voila_command`); `extra` overrides its options."""
+    """`command` defaults to the public calculator's (`voila_command`); `extra` overrides its options;
+    `env` adds to its environment."""
 
     def __init__(self, base: Path | None = None, pool: int = 1, cull_after: int = 600, extra: list[str] = (),
-                 command: list[str] | None = None, port: int | None = None):
+                 command: list[str] | None = None, port: int | None = None, env: dict[str, str] | None = None):
         self.base = base or short_tmp()
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -49,11 +50,12 @@ class Server:
         for d in self.dirs.values():
             d.mkdir(parents=True, exist_ok=True)
         self.log = self.base / "voila.log"
-        env = voila_env()
+        extra_env, env = env, voila_env()
         env.update(JUPYTER_RUNTIME_DIR=str(self.dirs["runtime"]), TMPDIR=str(self.dirs["tmp"]),
                    TEMP=str(self.dirs["tmp"]), TMP=str(self.dirs["tmp"]), IPYTHONDIR=str(self.dirs["ipython"]),
                    JUPYTER_DATA_DIR=str(self.dirs["data"]),
                    PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
+        env.update(extra_env or {})
         cmd = command or voila_command(port=self.port, pool=pool, cull_after=cull_after)
         cmd = override_options(cmd, list(extra))
         self.started = time.time()
