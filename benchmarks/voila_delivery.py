@@ -1,14 +1,19 @@
 """What the Voila calculator page costs a visitor to fetch: bytes over the wire, requests, how many
 responses were compressed, and the time until the first question is visible, on a first visit (cold
-cache) and on a second visit (the browser's cache as the first visit left it). Starts its own Voila with
-the `make app` command on a free loopback port; prints figures only.
+cache) and on a second visit (the browser's cache as the first visit left it), and the server's CPU
+time per first visit. Starts its own servers with the `make app` options on free loopback ports; prints
+figures only.
 
 The page is opened in Chromium through the DevTools protocol, optionally as a mid-range phone would
 (--phone: CPU 4x slower, 9 Mbit/s down, 1.5 up, 60 ms round trip, 360 px wide; see
 ../shared/docs/jupyter-notes.md). Bytes are Chromium's encodedDataLength: what crossed the network,
 headers included.
 
-    .venv/bin/python benchmarks/voila_delivery.py [--loads 5] [--phone] [--voila-opt=--Key=value ...]
+    .venv/bin/python benchmarks/voila_delivery.py [--loads 5] [--phone] [--only kit|stock] [--voila-opt=--Key=value ...]
+
+Two servers are started: the stock `voila` command with the same options (the figures before the kit's
+server compressed and cached the page) and socmethod.serving.server; visits alternate between them, so
+the load of a shared machine weighs on both alike. --only kit|stock measures one.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +39,10 @@ FIRST_QUESTION = "text=Пожилой человек"
 PHONE_NETWORK = {"offline": False, "latency": 60, "downloadThroughput": 9e6 / 8, "uploadThroughput": 1.5e6 / 8}
 
 
-def start_server(port: int, pool: int, extra: list[str]) -> subprocess.Popen:
+def start_server(port: int, pool: int, extra: list[str], stock: bool = False) -> subprocess.Popen:
     cmd = override_options(voila_command(port=port, pool=pool), extra)
+    if stock:   # the same options for the `voila` command itself: the figures before the kit's server
+        cmd = [str(Path(sys.executable).parent / "voila")] + cmd[3:]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=voila_env())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -90,10 +98,38 @@ class Visit:
         return {"bytes": sum(self.bytes.get(rid, 0) for rid in network),
                 "requests": len(network),
                 "cached": len(self.responses) - len(network),
-                "not_modified": sum(1 for r in network.values() if r["status"] == 304),
-                "compressed": sum(1 for r in network.values() if r["encoding"] in ("gzip", "br", "deflate")),
-                "cacheable": sum(1 for r in self.responses.values()
-                                 if "max-age" in r["cache"] and "max-age=0" not in r["cache"])}
+                "compressed": sum(1 for r in network.values() if r["encoding"] in ("gzip", "br", "deflate"))}
+
+
+def visit_twice(browser, url: str, phone: bool, server_process: psutil.Process) -> dict:
+    """A first visit with a cold cache, then a second one in the same browser context."""
+    options = {"viewport": {"width": 360, "height": 740}, "is_mobile": True} if phone else {}
+    context = browser.new_context(**options)
+    try:
+        visit = Visit(context, phone, cache=True)
+        before = sum(server_process.cpu_times()[:2])
+        first = (visit.load(url), visit.figures())
+        cpu = sum(server_process.cpu_times()[:2]) - before
+        visit.page.close()
+        time.sleep(2.5)          # the pool refills (fill_delay 1 s, a kernel start ~1.5 s)
+        again = Visit(context, phone, cache=True)
+        second = (again.load(url), again.figures())
+    finally:
+        context.close()
+    return {"first": first, "second": second, "cpu": cpu}
+
+
+def report(name: str, runs: list[dict]) -> None:
+    print(f"{name}:")
+    for key, label in (("first", "first visit (cold cache)"), ("second", "second visit (same browser)")):
+        times = [r[key][0] for r in runs]
+        f = runs[-1][key][1]
+        print(f"  {label}: first question visible median {statistics.median(times):.2f} s "
+              f"(min {min(times):.2f}, max {max(times):.2f}); "
+              f"{statistics.median(r[key][1]['bytes'] for r in runs) / 1024:.0f} KiB over the network in "
+              f"{f['requests']} requests ({f['compressed']} compressed), {f['cached']} from the browser cache")
+    print(f"  server process CPU per first visit (page, assets, websocket; kernels not counted): "
+          f"median {statistics.median(r['cpu'] for r in runs):.2f} s")
 
 
 def main() -> None:
@@ -101,40 +137,37 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--phone", action="store_true", help="emulate a mid-range phone on 4G")
     parser.add_argument("--voila-opt", action="append", default=[], help="a --Key=value for Voila (repeatable)")
+    parser.add_argument("--only", choices=["kit", "stock"], help="measure one server only")
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    server = start_server(port, pool=2, extra=args.voila_opt)
-    first, second = [], []
+    editions = [e for e in ("stock", "kit") if args.only in (None, e)]
+    servers, urls = {}, {}
+    runs: dict[str, list[dict]] = {e: [] for e in editions}
     try:
+        for edition in editions:
+            port = free_port()
+            urls[edition] = f"http://127.0.0.1:{port}/"
+            servers[edition] = start_server(port, pool=2, extra=args.voila_opt, stock=edition == "stock")
         with sync_playwright() as p:
             browser = launch(p)
             try:
-                for _ in range(args.loads):
-                    options = {"viewport": {"width": 360, "height": 740}, "is_mobile": True} if args.phone else {}
-                    context = browser.new_context(**options)
-                    visit = Visit(context, args.phone, cache=True)
-                    first.append((visit.load(url), visit.figures()))
-                    visit.page.close()
-                    time.sleep(2.5)          # the pool refills (fill_delay 1 s, a kernel start ~1.5 s)
-                    again = Visit(context, args.phone, cache=True)
-                    second.append((again.load(url), again.figures()))
-                    context.close()
-                    time.sleep(2.5)
+                for i in range(args.loads):
+                    # Alternate which goes first: the machine's load drifts, both see the same drift.
+                    for edition in editions if i % 2 == 0 else editions[::-1]:
+                        runs[edition].append(visit_twice(browser, urls[edition], args.phone,
+                                                         psutil.Process(servers[edition].pid)))
+                        time.sleep(2.5)
             finally:
                 browser.close()
     finally:
-        stop(server)
+        for server in servers.values():
+            stop(server)
     where = "emulated phone (4x CPU, 9 Mbit/s, 60 ms)" if args.phone else "loopback, no throttling"
-    print(f"Voila calculator page, {where}, {args.loads} visitors, browser and server on the same machine")
-    for name, runs in (("first visit (cold cache)", first), ("second visit (same browser)", second)):
-        f = runs[-1][1]
-        times = [t for t, _ in runs]
-        print(f"{name}: first question visible median {statistics.median(times):.2f} s "
-              f"(min {min(times):.2f}, max {max(times):.2f}); "
-              f"{statistics.median(r[1]['bytes'] for r in runs) / 1024:.0f} KiB over the network in "
-              f"{f['requests']} requests ({f['compressed']} compressed, {f['not_modified']} not modified), "
-              f"{f['cached']} from the browser cache; {f['cacheable']} responses cacheable")
+    print(f"Voila calculator page, {where}, {args.loads} visitors each, visits alternating between the servers; "
+          f"browser and servers on the same machine")
+    names = {"stock": "stock `voila` command, same options (before)",
+             "kit": "socmethod.serving.server (compressed, cacheable)"}
+    for edition in editions:
+        report(names[edition], runs[edition])
 
 
 if __name__ == "__main__":

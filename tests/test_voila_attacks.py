@@ -161,9 +161,10 @@ def test_malformed_frames_close_the_socket_without_a_traceback_and_the_page_goes
     mark = len(server.log_text())
 
     async def attack():
-        page = await fetch_page(server.url, 20)
         codes = {}
-        for name, (protocol, frame) in MALFORMED.items():
+        for i, (name, (protocol, frame)) in enumerate(MALFORMED.items()):
+            if i % 5 == 0:                # a visitor may reconnect 10 times at once, then once in 2 s
+                page = await fetch_page(server.url, 20)
             conn = await open_socket(server, page, protocol)
             await conn.write_message(frame, binary=isinstance(frame, bytes))
             codes[name] = await closed_by_server(conn)
@@ -335,6 +336,41 @@ def test_a_visitors_flood_is_cut_to_the_rate_and_others_are_served(server):
     assert "messages a second from its page" in log and "held back" in log
 
 
+def test_a_page_sending_far_faster_than_a_person_is_disconnected_and_may_not_reconnect_in_a_loop(server):
+    """The server does not even parse a flood: past 200 frames at once (50 a second) the socket is
+    closed; a visitor may then reconnect 10 times at once and once every 2 s (each costs a handshake
+    and a kernel_info request)."""
+    mark = len(server.log_text())
+
+    async def flood():
+        page = await fetch_page(server.url, 20)
+        conn = await open_socket(server, page)
+        frame = json.dumps(msg("kernel_info_request", {}))
+        sent = 0
+        try:
+            for _ in range(1000):
+                await conn.write_message(frame)
+                sent += 1
+        except Exception:
+            pass                           # closed under us
+        code = await closed_by_server(conn, 20)
+        refused = 0
+        for _ in range(15):
+            try:
+                (await open_socket(server, page)).close()
+            except HTTPClientError as err:
+                assert err.code == 429
+                refused += 1
+        return sent, code, refused, await honest_visitor(server)
+
+    sent, code, refused, html = run(flood(), 120)
+    assert code == 1008
+    assert refused >= 4                    # 1 + 15 connections against a burst of 10
+    assert RESULT in html
+    log = log_since(server, mark)
+    assert "flooding" in log and "reconnects too often" in log
+
+
 def test_a_fast_typists_last_keystroke_arrives_though_over_the_rate(server):
     """Over the rate, updates wait in a backlog where a widget's newer value replaces its older one:
     80 keystrokes at once in the income field, and the kernel ends with the last."""
@@ -380,6 +416,7 @@ def test_a_busy_kernel_whose_page_closed_is_shut_down():
     srv = Server(pool=1, cull_after=4, extra=["--MappingKernelManager.cull_interval=1",
                                               "--PublicKernelManager.message_rate=10000",
                                               "--PublicKernelManager.message_burst=10000",
+                                              "--PublicKernelManager.flood_burst=10000",
                                               "--PublicKernelManager.offline_buffer_messages=1000000",
                                               "--PublicKernelManager.offline_buffer_bytes=1000000000"])
     try:
@@ -397,6 +434,7 @@ def test_a_busy_kernel_whose_page_closed_is_shut_down():
 def test_output_kept_for_a_closed_page_is_bounded():
     srv = Server(pool=1, cull_after=600, extra=["--PublicKernelManager.message_rate=10000",
                                                 "--PublicKernelManager.message_burst=10000",
+                                                "--PublicKernelManager.flood_burst=10000",
                                                 "--PublicKernelManager.offline_buffer_messages=50"])
     try:
         kid = run(_flood_then_close(srv, 600), 60)

@@ -13,7 +13,8 @@ Each one subclasses the Voila or jupyter_server handler it replaces and adds wha
   outgoing frames are read with the guard's bounded reader instead of Voila's, and a page that stops
   reading is disconnected before the server's memory fills with what it does not read.
 * `TemplateStaticHandler`, `LogoutHandler`: answer malformed paths and /logout with a page, not a 500
-  with a traceback; `StaticHandler`, `LabextensionHandler`: cacheable assets.
+  with a traceback; `StaticHandler`, `LabextensionHandler`: cacheable assets; all three send files
+  gzipped from a copy compressed once (`Precompressed`).
 * `QuietErrors`, mixed into every handler: error pages are the kit's own Russian page (jupyter_server's
   need a static_path Voila does not set: every 404 logged two tracebacks), and an unexpected exception
   is logged as one line, never a traceback (the request's query string, which could hold answers, is
@@ -21,6 +22,7 @@ Each one subclasses the Voila or jupyter_server handler it replaces and adds wha
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
@@ -35,6 +37,7 @@ from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado.ioloop import IOLoop
 from tornado.log import app_log
+from tornado.web import GZipContentEncoding
 from tornado.websocket import WebSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
@@ -172,23 +175,30 @@ class KernelWebsocketHandler(QuietErrors, VoilaKernelWebsocketHandler):
 
     async def get(self, kernel_id):
         require_owner(self, kernel_id)
+        if not self.kernel_manager.visitor(kernel_id).connects.take():
+            self.log.warning("Kernel %s: its page reconnects too often; refused", kernel_id)
+            raise tornado.web.HTTPError(429)
         self._backlog = Backlog()
         return await super().get(kernel_id)
+
+    def _refuse(self, reason: str) -> None:
+        self.log.warning("Kernel %s: closing its websocket: %s", self.kernel_id, reason)
+        self.close(1008, "refused")
 
     def on_message(self, message):
         if self.ws_connection is None:
             return None      # closed by us a moment ago; frames already received are not passed on
         kernel_id = self.kernel_id
-        try:
-            read = read_client_frame(message, self.selected_subprotocol)
-        except Refused as err:
-            self.log.warning("Kernel %s: closing its websocket: %s", kernel_id, err.reason)
-            self.close(1008, "refused")
-            return None
         visitor = self.kernel_manager.visitor(kernel_id)
         if visitor is None:              # shut down meanwhile
             self.close(1008, "gone")
             return None
+        if not visitor.intake.take():
+            return self._refuse("flooding (far over any person's pace)")
+        try:
+            read = read_client_frame(message, self.selected_subprotocol)
+        except Refused as err:
+            return self._refuse(err.reason)
         if not self._backlog and visitor.bucket.take():
             return super().on_message(message)
         # Over the rate, or behind messages that are: kept in order, sent on as the rate allows.
@@ -248,7 +258,51 @@ class KernelWebsocketHandler(QuietErrors, VoilaKernelWebsocketHandler):
         return written
 
 
-class TemplateStaticHandler(QuietErrors, TemplateStaticFileHandler):
+class GzipUnlessPartial(GZipContentEncoding):
+    """Tornado's gzip transform (compress_response), except for a 206 answer to a Range request, whose
+    Content-Range counts the file's own bytes."""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if status_code == 206:
+            self._gzipping = False
+        return super().transform_first_chunk(status_code, headers, chunk, finishing)
+
+
+class Precompressed:
+    """Mixed in before a tornado StaticFileHandler: a compressible file is sent gzipped from a copy
+    compressed once per file version and kept in memory (Tornado's compress_response would compress
+    the same 5 MB of JavaScript again for every new visitor: about half a CPU-second each)."""
+
+    _gzipped: dict[tuple, bytes] = {}
+
+    def _gzip_body(self) -> bytes | None:
+        if "gzip" not in self.request.headers.get("Accept-Encoding", "") or "Range" in self.request.headers:
+            return None
+        if not GZipContentEncoding._compressible_type(GZipContentEncoding, self.get_content_type().split(";")[0]):
+            return None
+        stat = os.stat(self.absolute_path)
+        if stat.st_size < GZipContentEncoding.MIN_LENGTH:
+            return None
+        key = (self.absolute_path, stat.st_mtime_ns, stat.st_size)
+        body = self._gzipped.get(key)
+        if body is None:
+            with open(self.absolute_path, "rb") as fh:
+                body = self._gzipped[key] = gzip.compress(fh.read(), compresslevel=9, mtime=0)
+        return body
+
+    def get_content_size(self) -> int:
+        body = self._gzip_body()
+        if body is None:
+            return super().get_content_size()
+        self.set_header("Content-Encoding", "gzip")
+        self.add_header("Vary", "Accept-Encoding")
+        # Tornado reads the body with self.get_content(path, start, end) right after asking the size;
+        # the class's own get_content (a classmethod, also used for the ETag) stays as it is.
+        self.get_content = lambda abspath, start=None, end=None: body
+        return len(body)
+
+
+class TemplateStaticHandler(QuietErrors, Precompressed, TemplateStaticFileHandler):
     """/voila/templates/<template>/static/<file> for the served template only; any other shape is a 404
     (Voila's handler asserted on it: a 500 and a traceback)."""
 
@@ -281,7 +335,7 @@ def static_version(paths: list[str]) -> str:
     return digest.hexdigest()[:16]
 
 
-class StaticHandler(QuietErrors, MultiStaticFileHandler):
+class StaticHandler(QuietErrors, Precompressed, MultiStaticFileHandler):
     """Voila's static files (voila.js and its chunks). Under the versioned prefix they never change;
     under the plain one they are revalidated (ETag) on each use."""
 
@@ -293,7 +347,7 @@ class StaticHandler(QuietErrors, MultiStaticFileHandler):
         self.set_header("Cache-Control", IMMUTABLE if self.immutable else "no-cache")
 
 
-class LabextensionHandler(QuietErrors, FileFindHandler):
+class LabextensionHandler(QuietErrors, Precompressed, FileFindHandler):
     """The widget manager's files: those named by their content hash are cached for good."""
 
     def set_headers(self):

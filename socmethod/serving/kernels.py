@@ -28,7 +28,9 @@ class Visitor:
     """A kernel handed to a page: the visitor it belongs to and what the server tracks about its use."""
 
     owner: str
-    bucket: TokenBucket
+    bucket: TokenBucket           # messages passed on to the kernel
+    intake: TokenBucket           # frames received at all: far past it, the page is flooding
+    connects: TokenBucket         # websocket connections opened
     unconnected_since: float | None = field(default_factory=time.monotonic)
     held: int = 0
     dropped: int = 0
@@ -60,12 +62,20 @@ class PublicKernelManager(AsyncMappingKernelManager):
 
     Messages: each visitor's kernel may be sent `message_rate` messages a second on average, with bursts
     of `message_burst` (a page load sends about 5, a click or a keystroke 1); the websocket handler holds
-    the rest back in a bounded backlog (socmethod.serving.guard.Backlog) and sends it on at that rate.
+    the rest back in a bounded backlog (socmethod.serving.guard.Backlog) and sends it on at that rate. A
+    page sending frames far faster than any person (`flood_rate`, `flood_burst`) is disconnected, so the
+    server does not even parse a flood, and a visitor may open `connect_rate` websockets a second (each
+    costs the server a handshake and the kernel a kernel_info request).
     """
 
     start_spacing = Float(1.5, config=True, help="Seconds between two kernel starts (0: no pacing).")
     message_rate = Float(5.0, config=True, help="Messages a second a visitor may send to its kernel, on average.")
     message_burst = Float(30.0, config=True, help="Messages a visitor may send at once.")
+    flood_rate = Float(50.0, config=True,
+                       help="Frames a second a page may send before it is disconnected (ten times any person).")
+    flood_burst = Float(200.0, config=True, help="Frames a page may send at once before it is disconnected.")
+    connect_rate = Float(0.5, config=True, help="Websocket connections a second a visitor may open to a kernel.")
+    connect_burst = Float(10.0, config=True, help="Websocket connections a visitor may open at once.")
     offline_buffer_messages = Integer(1000, config=True,
                                       help="Messages kept for a page that lost its connection; past it the kernel is shut down.")
     offline_buffer_bytes = Integer(4 << 20, config=True,
@@ -79,7 +89,9 @@ class PublicKernelManager(AsyncMappingKernelManager):
     # -- whose kernel ----------------------------------------------------------------------------------
     def hand_out(self, kernel_id: str, owner: str) -> None:
         """Record that `kernel_id` was given to the page of the visitor whose cookie value is `owner`."""
-        self._visitors[kernel_id] = Visitor(owner, TokenBucket(self.message_rate, self.message_burst))
+        self._visitors[kernel_id] = Visitor(owner, TokenBucket(self.message_rate, self.message_burst),
+                                            TokenBucket(self.flood_rate, self.flood_burst),
+                                            TokenBucket(self.connect_rate, self.connect_burst))
 
     def owns(self, kernel_id: str, owner: str | None) -> bool:
         visitor = self._visitors.get(kernel_id)

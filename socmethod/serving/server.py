@@ -26,6 +26,7 @@ from jupyter_server.auth.logout import LogoutHandler as JupyterLogoutHandler
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
+from tornado.web import GZipContentEncoding
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
@@ -34,6 +35,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from socmethod.serving.guard import MAX_FRAME
 from socmethod.serving.handlers import (
+    GzipUnlessPartial,
     KernelModelHandler,
     KernelWebsocketHandler,
     LabextensionHandler,
@@ -82,6 +84,12 @@ class PublicVoila(Voila):
             return page_config
 
         return hook
+
+    def listen(self):
+        # Voila builds the application and listens in one method (start); between the two, Tornado's gzip
+        # transform (installed by compress_response) is swapped for one that leaves partial content alone.
+        self.app.transforms = [GzipUnlessPartial if t is GZipContentEncoding else t for t in self.app.transforms]
+        return super().listen()
 
     def init_handlers(self) -> list:
         static = url_path_join(self.server_url, r"/voila/static/(.*)")
