@@ -9,8 +9,11 @@ hang the run instead of failing it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import os
 import re
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -441,5 +444,55 @@ def test_output_kept_for_a_closed_page_is_bounded():
         assert wait_until(lambda: srv.kernel_pid(kid) is None, 30), "the kernel of the closed page lives on"
         assert f"Kernel {kid}: over 50 messages" in srv.log_text()
         assert RESULT in run(honest_visitor(srv), 60)
+    finally:
+        srv.close()
+
+
+def _raw_websocket(srv: Server, page, receive_buffer: int = 4096) -> socket.socket:
+    """A websocket to the page's kernel that is never read from (a hand-made handshake: a client library
+    would keep reading)."""
+    sock = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET /api/kernels/{page.kernel_id}/channels?session_id={uuid.uuid4().hex} HTTP/1.1\r\n"
+                  f"Host: 127.0.0.1:{srv.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nCookie: {page.cookies}\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)
+    assert head.startswith(b"HTTP/1.1 101"), head[:200]
+    return sock
+
+
+def _client_frame(text: str) -> bytes:
+    """One masked text frame, as a client must send it."""
+    payload, mask = text.encode(), os.urandom(4)
+    size = len(payload)
+    head = bytes([0x81]) + (bytes([0x80 | size]) if size < 126 else bytes([0x80 | 126]) + size.to_bytes(2, "big"))
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def test_a_page_that_stops_reading_is_disconnected_before_the_server_fills_up():
+    """What the server sends and the page does not take piles up in the server's memory (once the
+    system's socket buffers are full); past unread_limit (8 MiB; 200 KB here) the socket is closed."""
+    srv = Server(pool=1, extra=["--PublicKernelManager.unread_limit=200000"])
+    try:
+        page = run(fetch_page(srv.url, 20))
+        sock = _raw_websocket(srv, page)
+        control = uuid.uuid4().hex
+        control_protocol = {"metadata": {"version": "1.0.0"}}     # the widget manager's control comm
+        sock.sendall(_client_frame(json.dumps({**msg("comm_open", {"comm_id": control, "target_name":
+                                                                   "jupyter.widget.control", "data": {}}),
+                                               **control_protocol})))
+        # Every request makes the kernel send every widget's state (~54 KB): 30 go at once, 60 wait in the
+        # backlog and go at 5 a second; ~5 MB in all, past what the system's socket buffers take.
+        for _ in range(90):
+            sock.sendall(_client_frame(json.dumps({**msg("comm_msg", {"comm_id": control,
+                                                                      "data": {"method": "request_states"}}),
+                                                   **control_protocol})))
+        assert srv.wait_for_log("its page reads nothing", 60), srv.log_text()[-2000:]
+        sock.close()
+        assert RESULT in run(honest_visitor(srv), 60)
+        assert "Traceback" not in srv.log_text()
     finally:
         srv.close()

@@ -49,8 +49,6 @@ from socmethod.serving.guard import Backlog, Refused, outgoing_msg_type, read_cl
 
 VISITOR_COOKIE = "sm_visitor"
 OVERRIDE_ARGUMENTS = ("template", "theme")
-# A visitor's page that has not read this much of what the server sent it has stopped reading.
-MAX_UNREAD = 8 << 20
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Webpack's content hash in a file name (remoteEntry.c8c9eed2cdefdeac.js, 84.09c61a35dce1705f.js).
 HASHED_NAME = re.compile(r"\.[0-9a-f]{16,}\.(js|css)$")
@@ -239,7 +237,7 @@ class KernelWebsocketHandler(QuietErrors, VoilaKernelWebsocketHandler):
             return None
         if outgoing_msg_type(message, self.selected_subprotocol) == "execute_input":
             return None      # as Voila does: the page never shows code
-        if self._unread > MAX_UNREAD:
+        if self._unread > self.kernel_manager.unread_limit:
             self.log.warning("Kernel %s: its page reads nothing (%d bytes unread); closing its websocket",
                              getattr(self, "kernel_id", "?"), self._unread)
             self.close(1008, "not reading")

@@ -76,6 +76,8 @@ class PublicKernelManager(AsyncMappingKernelManager):
     flood_burst = Float(200.0, config=True, help="Frames a page may send at once before it is disconnected.")
     connect_rate = Float(0.5, config=True, help="Websocket connections a second a visitor may open to a kernel.")
     connect_burst = Float(10.0, config=True, help="Websocket connections a visitor may open at once.")
+    unread_limit = Integer(8 << 20, config=True,
+                           help="Bytes sent to a page and not yet taken by it; past it the page has stopped reading.")
     offline_buffer_messages = Integer(1000, config=True,
                                       help="Messages kept for a page that lost its connection; past it the kernel is shut down.")
     offline_buffer_bytes = Integer(4 << 20, config=True,
