@@ -38,7 +38,8 @@ def trainee_server(token: str | None, cull: int = CULL) -> Server:
 
 def test_twenty_page_loads_do_not_keep_twenty_kernels():
     """Finding 7: 20 page loads made 21 kernels kept for 30 minutes. Here: tabs that open and close (and
-    loads that never connect) leave no kernel once the cull timeout has passed, busy or not."""
+    loads that never connect) leave no kernel once the cull timeout has passed (idle ones culled, busy
+    ones shut down: tests/test_voila_attacks.py)."""
     srv = trainee_server(None)
     try:
         url = srv.url + "voila/render/training_method.ipynb"
@@ -53,7 +54,6 @@ def test_twenty_page_loads_do_not_keep_twenty_kernels():
         run(loads(), 600)
         assert srv.kernel_count() >= 1
         assert wait_until(lambda: srv.kernel_count() == 0, CULL + 10), f"{srv.kernel_count()} kernels left"
-        assert "no page connected for" in srv.log_text()
         assert "Traceback" not in srv.log_text()
     finally:
         srv.close()

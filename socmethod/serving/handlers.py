@@ -106,8 +106,8 @@ class _HandingOut:
     """The kernel manager as the page handler sees it: every kernel it gives the page is recorded as the
     visitor's (Voila's handler takes the kernel from the pool, or starts one, itself)."""
 
-    def __init__(self, manager, visitor: str):
-        self._manager, self._visitor = manager, visitor
+    def __init__(self, manager, visitor: str, handed: list[str]):
+        self._manager, self._visitor, self._handed = manager, visitor, handed
 
     def __getattr__(self, name):
         return getattr(self._manager, name)
@@ -115,16 +115,19 @@ class _HandingOut:
     async def get_rendered_notebook(self, *args, **kwargs):
         render_task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
         self._manager.hand_out(kernel_id, self._visitor)
+        self._handed.append(kernel_id)
         return render_task, rendered, kernel_id
 
     async def start_kernel(self, *args, **kwargs):
         kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
         self._manager.hand_out(kernel_id, self._visitor)
+        self._handed.append(kernel_id)
         return kernel_id
 
 
 class PageHandler(QuietErrors, TornadoVoilaHandler):
     _visitor: str | None = None
+    _handed: list[str] = []
 
     async def prepare(self):
         for name in OVERRIDE_ARGUMENTS:
@@ -135,7 +138,7 @@ class PageHandler(QuietErrors, TornadoVoilaHandler):
     @property
     def kernel_manager(self):
         manager = self.settings["kernel_manager"]
-        return _HandingOut(manager, self._visitor) if self._visitor else manager
+        return _HandingOut(manager, self._visitor, self._handed) if self._visitor else manager
 
     @tornado.web.authenticated
     async def get(self, path=None):
@@ -146,9 +149,13 @@ class PageHandler(QuietErrors, TornadoVoilaHandler):
             # other open pages. HttpOnly: the page's scripts never need it.
             self.set_cookie(VISITOR_COOKIE, visitor, path=self.base_url, httponly=True, samesite="Lax",
                             secure=self.request.protocol == "https")
-        self._visitor = visitor
+        self._visitor, self._handed = visitor, []
         self.xsrf_token     # noqa: B018 - reading it sets the _xsrf cookie the page's closing beacon sends
         return await super().get(path)
+
+    def on_finish(self):
+        for kernel_id in self._handed:
+            self.settings["kernel_manager"].page_sent(kernel_id)
 
 
 class KernelModelHandler(QuietErrors, KernelHandler):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from hmac import compare_digest
 
@@ -31,7 +31,7 @@ class Visitor:
     bucket: TokenBucket           # messages passed on to the kernel
     intake: TokenBucket           # frames received at all: far past it, the page is flooding
     connects: TokenBucket         # websocket connections opened
-    unconnected_since: float | None = field(default_factory=time.monotonic)
+    unconnected_since: float | None = None     # None while the page is being sent and while connected
     held: int = 0
     dropped: int = 0
     warned_at: float = float("-inf")
@@ -49,7 +49,7 @@ class PublicKernelManager(AsyncMappingKernelManager):
 
     Closed pages: jupyter_server culls only idle kernels, so a kernel kept busy by what its visitor sent
     before leaving (a flood of widget updates) lived on, and buffered its output for the closed socket
-    without bound (434 -> 1010 MB in 2 minutes, issue 16). Here a kernel handed to a page that has had
+    without bound (434 -> 1010 MB in 2 minutes, issue 16). Here a kernel whose page was sent and has had
     no page connected for cull_idle_timeout seconds is shut down busy or not, and the output kept for a
     reconnecting page is bounded (`offline_buffer_messages`, `offline_buffer_bytes`): past the bound the
     visitor is not coming back to a consistent page anyway, so the kernel is shut down.
@@ -94,6 +94,13 @@ class PublicKernelManager(AsyncMappingKernelManager):
         self._visitors[kernel_id] = Visitor(owner, TokenBucket(self.message_rate, self.message_burst),
                                             TokenBucket(self.flood_rate, self.flood_burst),
                                             TokenBucket(self.connect_rate, self.connect_burst))
+
+    def page_sent(self, kernel_id: str) -> None:
+        """The page naming `kernel_id` has been sent: from now on it counts as a kernel without a page until
+        the page connects (rendering it without a pre-heated kernel can take seconds)."""
+        visitor = self._visitors.get(kernel_id)
+        if visitor is not None and visitor.unconnected_since is None and not self._kernel_connections.get(kernel_id):
+            visitor.unconnected_since = time.monotonic()
 
     def owns(self, kernel_id: str, owner: str | None) -> bool:
         visitor = self._visitors.get(kernel_id)
