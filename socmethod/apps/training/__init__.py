@@ -42,21 +42,27 @@ from socmethod.apps.training.sessions import (
     DEFAULT_PLAN,
     Session,
     SessionPlan,
+    browser_key,
     claim_trainee,
     current_plan,
+    current_session_id,
+    free_session_id,
     list_sessions,
     load_plan,
+    make_current,
     read_results,
     result_rows,
     results_dir,
     save_plan,
+    session_status,
 )
 from socmethod.apps.training.trainer_page import TrainerView
 from socmethod.apps.training.words import value_text
 
 __all__ = [
     "CSV_COLUMNS", "DEFAULT_PLAN", "NO_FORM", "MethodExplorer", "PracticeView", "RouteView", "Session",
-    "SessionPlan", "TrainerView", "aggregate", "answer_problems", "band_of", "bands_strip_html", "claim_trainee",
+    "SessionPlan", "TrainerView", "aggregate", "answer_problems", "band_of", "bands_strip_html", "browser_key",
+    "claim_trainee", "current_session_id", "free_session_id", "make_current", "session_status",
     "compare", "current_plan", "deciding_rows_html", "decision_table_html", "download_link_html", "feedback_html",
     "group_report_html", "list_sessions", "load_plan", "parse_ripso", "practice_items", "read_results",
     "reference_html", "reference_result", "result_rows", "results_dir", "route", "route_html", "route_steps",

@@ -16,13 +16,19 @@ from socmethod.io.casebank import DIFFICULTY_LABELS, BankCase
 
 class PracticeView:
     """The practice page: the trainee presses «Начать» (gets an anonymous label), reads each story, scores
-    every item, picks forms and РИПСО, sends the answer and reads the comparison; a summary at the end."""
+    every item, picks forms and РИПСО, sends the answer and reads the comparison; a summary at the end.
 
-    def __init__(self, plan: SessionPlan | None = None, directory: str | Path | None = None, bank=None):
+    `key` is the trainee's browser key (`browser_key()`, from the page's address): with it, every click is
+    saved as it happens and a reload of the page comes back to the same label, case and ticks."""
+
+    def __init__(self, plan: SessionPlan | None = None, directory: str | Path | None = None, bank=None,
+                 key: str | None = None):
         w = widgets()
         self._plan = plan
         self._directory = directory
         self._bank = bank
+        self._key = key
+        self._restoring = False
         self.session: Session | None = None
         self.index = 0
         self.header = w.HTML(part("practice_intro"))
@@ -36,6 +42,19 @@ class PracticeView:
         self.item_controls: dict[str, object] = {}
         self.form_checks: dict[str, object] = {}
         self.early_checks: dict[int, object] = {}
+        if key:
+            self._resume()
+
+    def _resume(self) -> None:
+        """A trainee who reloads the page: their session, label and place, without pressing «Начать»."""
+        try:
+            session = Session(self._plan or current_plan(self._directory), self._directory, self._bank, self._key)
+            found = session.find()
+        except (KitError, OSError):
+            return                      # «Начать» will say what is wrong
+        if found:
+            self.session = session
+            self.start()
 
     # The plan is read at «Начать», not when the notebook runs: Voila may run the notebook in advance
     # (pre-heated kernels), before the trainer has chosen the cases.
@@ -43,7 +62,7 @@ class PracticeView:
         if self.session is None:
             plan = self._plan or current_plan(self._directory)
             try:
-                session = Session(plan, self._directory, self._bank)
+                session = Session(plan, self._directory, self._bank, self._key)
                 session.start()
             except (KitError, OSError) as err:
                 # A click's exception would only reach the server log: say it on the page.
@@ -55,7 +74,10 @@ class PracticeView:
         self.header.value = part("practice_header", trainee=s.trainee, title=s.plan.title or s.plan.id,
                                  cases=len(s.cases), hidden=s.plan.hide_reference)
         self.start_button.layout.display = "none"
-        self.show_case(0)
+        if s.finished:
+            self.finish()
+        else:
+            self.show_case(s.index)
         return s.trainee
 
     @property
@@ -116,6 +138,28 @@ class PracticeView:
         boxes += [w.HBox([self.submit_button, self.reveal_button]), self.error, self.reference_box, self.feedback,
                   self.next_button]
         self.case_box.children = boxes
+        sent = self.session.answers.get(entry.id)
+        saved = sent or self.session.drafts.get(entry.id)
+        if saved:
+            self._restoring = True
+            try:
+                self.fill({**saved, "scores": {k: v for k, v in saved.get("scores", {}).items()
+                                               if k in self.item_controls}})
+            finally:
+                self._restoring = False
+        if sent:
+            self._show_feedback(self.session.feedback[entry.id])
+        for control in [*self.item_controls.values(), *self.form_checks.values(), *self.early_checks.values(),
+                        self.ripso_text]:
+            control.observe(self._keep_draft, names="value")
+
+    def _keep_draft(self, _change=None) -> None:
+        if self._restoring or self.session is None:
+            return
+        try:
+            self.session.save_draft(self.entry.id, self.answer())
+        except OSError as err:
+            self.error.value = part("error", lines=[f"Ответ не сохранён в файл: {err}"], alert=False)
 
     def fill(self, answer: dict) -> None:
         """Set the controls as a trainee's clicks would: {"scores": {...}, "forms": [...], "ripso": "1, 4",
@@ -153,16 +197,20 @@ class PracticeView:
         except OSError as err:     # the results folder is not writable: the answer is still shown
             self.error.value = part("error", lines=[f"Результат не сохранён в файл: {err}"], alert=False)
             fb = self.session.feedback[self.entry.id]
+        self._show_feedback(fb)
+        return fb
+
+    def _show_feedback(self, fb: dict) -> None:
         self.feedback.value = feedback_html(fb)
         self.reference_box.value = ""
         for control in list(self.item_controls.values()) + list(self.form_checks.values()) + \
                 list(self.early_checks.values()) + [self.ripso_text, self.submit_button, self.reveal_button]:
             control.disabled = True
         self.next_button.layout.display = None
-        return fb
 
     def next(self) -> None:
         if self.index + 1 < len(self.session.cases):
+            self.session.move_to(self.index + 1)
             self.show_case(self.index + 1)
         else:
             self.finish()
@@ -170,6 +218,7 @@ class PracticeView:
     def finish(self) -> str:
         self.case_box.children = []
         s = self.session
+        s.move_to(s.index, finished=True)
         filename = f"{s.plan.id}-{s.path.stem if s.path else 'results'}.csv"
         self.summary.value = (s.summary_html() + part("finish_note", trainee=s.trainee)
                               + download_link_html(s.csv_text(), filename, "Скачать мои результаты (CSV)"))
