@@ -1,4 +1,4 @@
-"""`socmethod print conclusion|application|provider-conclusion ... --out FILE.html|FILE.pdf`."""
+"""`socmethod print conclusion|application|provider-conclusion|cards ... --out FILE.html|FILE.pdf`."""
 from __future__ import annotations
 
 import argparse
@@ -10,11 +10,13 @@ from socmethod.cli.parser import KitArgumentParser, parse_readings
 from socmethod.core.engine import assess
 from socmethod.core.errors import KitError
 from socmethod.io.casefiles import read_single_case
+from socmethod.render.cards import cards_html
 from socmethod.render.printing import CIRCUMSTANCES, application_html, conclusion_html, provider_conclusion_html, write_document
 
 _USAGE_RU = ("Примеры: socmethod print conclusion СЛУЧАЙ.json --out заключение.pdf; "
              "socmethod print application --form home --circumstance self_care_loss --out заявление.html; "
-             "socmethod print provider-conclusion --out заключение-поставщика.pdf.")
+             "socmethod print provider-conclusion --out заключение-поставщика.pdf; "
+             "socmethod print cards --cases case-001,case-016 [--key] --out карточки.pdf.")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,12 +41,18 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("provider-conclusion", help="заключение поставщика о выполнении программы (приложение 5)",
                        allow_abbrev=False)
     p.add_argument("--out", required=True, metavar="ФАЙЛ.html|ФАЙЛ.pdf")
+    p = sub.add_parser("cards", help="карточки учебных случаев (история и пустой лист оценки) или, с --key, ответы",
+                       allow_abbrev=False)
+    p.add_argument("--cases", required=True, metavar="case-001,case-016",
+                   help="случаи банка (data/cases) через запятую, в порядке печати")
+    p.add_argument("--key", action="store_true", help="ответы для преподавателя вместо карточек")
+    p.add_argument("--out", required=True, metavar="ФАЙЛ.html|ФАЙЛ.pdf")
     return parser
 
 
 def run(argv: list[str]) -> int:
     """`socmethod print conclusion CASE --out F`, `… application [--form F] [--circumstance C] --out F`,
-    `… provider-conclusion --out F`: writes the document and prints {"written": path} (one JSON line)."""
+    `… provider-conclusion --out F`, `… cards --cases C1,C2 [--key] --out F`: writes the document and prints {"written": path} (one JSON line)."""
     try:
         try:
             ns = _parser().parse_args(argv)
@@ -57,6 +65,11 @@ def run(argv: list[str]) -> int:
             text = conclusion_html(case, result, appendices=ns.appendices)
         elif ns.document == "application":
             text = application_html(ns.form, ns.circumstance)
+        elif ns.document == "cards":
+            case_ids = [c.strip() for c in ns.cases.split(",") if c.strip()]
+            if not case_ids:
+                raise KitError("bad_argument", "--cases", value=ns.cases, allowed="Укажите случаи: case-001,case-016.")
+            text = cards_html(case_ids, with_key=ns.key)
         else:
             text = provider_conclusion_html()
         written = write_document(text, ns.out)
