@@ -94,6 +94,7 @@ class RuleSet:
     readings: dict[str, dict]
     tables: dict[str, Table]
     spec: dict = field(default_factory=dict, repr=False)
+    workdir: object = field(default=None, repr=False, compare=False)   # a proposal's temporary copy, kept alive with it
 
     def default_readings(self) -> dict[str, str]:
         return {name: spec["default"] for name, spec in self.readings.items()}

@@ -151,28 +151,3 @@ def read_single_case(path: str, data: bytes | None = None, ruleset=None):
     if suffix == ".json" or stripped.startswith(("{", "[")):
         return parse_json(text, where)
     return parse_yaml(text, where)
-
-
-def iter_cases(path: str, ruleset) -> Iterator[tuple[int, dict | KitError]]:
-    """(index, case or KitError) for every case of a JSON Lines or CSV file, in order, nothing dropped."""
-    from socmethod.core.cases import case_from_csv_row
-
-    where = Path(path).name
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise KitError("file_not_found", value=path) from None
-    text = decode(data, where)
-    if Path(path).suffix.lower() == ".csv":
-        for index, (line, row) in enumerate(csv_rows(text, where)):
-            yield index, row if isinstance(row, KitError) else case_from_csv_row(row, ruleset)
-        return
-    index = 0
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield index, parse_json(line, f"{where}, строка {line_no}")
-        except KitError as err:
-            yield index, err
-        index += 1

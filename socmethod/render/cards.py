@@ -1,7 +1,7 @@
 """Printed material for a paper exercise: A4 case cards (the story and a blank scoring sheet of every
 item, no answer and no row id on them) and the trainer's answer key (scores, degrees, the deciding rows
 by id, forms, РИПСО, in the methodology's wording). `socmethod print cards` and the classroom's trainer
-page print them through printing.html_to_pdf."""
+page print them through render.pdf.html_to_pdf."""
 from __future__ import annotations
 
 import json

@@ -40,7 +40,7 @@ from socmethod.apps.training.sessions import (
 )
 from socmethod.core.errors import KitError
 from socmethod.render.cards import cards_html
-from socmethod.render.printing import html_to_pdf
+from socmethod.render.pdf import html_to_pdf
 
 TRAINEE_COOKIE = "socmethod_trainee"
 COOKIE_DAYS = 1              # a training day; nothing about the person is in it
