@@ -15,12 +15,14 @@ from socmethod.core.engine import assess, ruleset_of
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import bundled_ruleset
 from socmethod.io.casefiles import read_single_case
+from socmethod.render.cards import cards_html
 from socmethod.render.pdf import write_document
 from socmethod.render.printing import application_circumstances, application_html, conclusion_html, provider_conclusion_html
 
 _USAGE_RU = ("Примеры: socmethod print conclusion СЛУЧАЙ.json --out заключение.pdf; "
              "socmethod print application --form home --circumstance self_care_loss --out заявление.html; "
-             "socmethod print provider-conclusion --out заключение-поставщика.pdf.")
+             "socmethod print provider-conclusion --out заключение-поставщика.pdf; "
+             "socmethod print cards --cases case-001,case-016 [--key] --out карточки.pdf.")
 _RULES_HELP = "каталог набора правил (по умолчанию встроенный 405-р)"
 
 
@@ -51,12 +53,27 @@ def _application(ns) -> str:
     return application_html(ns.form, ns.circumstance, rules=ns.rules)
 
 
+def _cards_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cases", required=True, metavar="case-001,case-016",
+                   help="случаи банка (data/cases) через запятую, в порядке печати")
+    p.add_argument("--key", action="store_true", help="ответы для преподавателя вместо карточек")
+
+
+def _cards(ns) -> str:
+    case_ids = [c.strip() for c in ns.cases.split(",") if c.strip()]
+    if not case_ids:
+        raise KitError("bad_argument", "--cases", value=ns.cases, allowed="Укажите случаи: case-001,case-016.")
+    return cards_html(case_ids, with_key=ns.key)
+
+
 # document -> (help, its arguments, its HTML)
 DOCUMENTS = {
     "conclusion": ("заключение по форме 1 со шкалами 1.2, 1.3 и критериями по случаю", _conclusion_arguments, _conclusion),
     "application": ("заявление о предоставлении социальных услуг (приложение 1)", _application_arguments, _application),
     "provider-conclusion": ("заключение поставщика о выполнении программы (приложение 5)", lambda p: None,
                             lambda ns: provider_conclusion_html()),
+    "cards": ("карточки учебных случаев (история и пустой лист оценки) или, с --key, ответы", _cards_arguments,
+              _cards),
 }
 
 
@@ -74,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str]) -> int:
     """`socmethod print conclusion CASE [--rules DIR] [--reading N=V] [--appendices] --out F`,
-    `… application [--rules DIR] [--form F] [--circumstance C] --out F`, `… provider-conclusion --out F`:
+    `… application [--rules DIR] [--form F] [--circumstance C] --out F`, `… provider-conclusion --out F`,
+    `… cards --cases C1,C2 [--key] --out F`:
     writes the document and prints {"written": path} (one JSON line)."""
     try:
         try:
