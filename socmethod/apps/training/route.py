@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from socmethod.apps.training.words import weekday_short
-from socmethod.core.errors import KitError
+from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.resources import data_path
 from socmethod.procedure.deadlines import is_working_day, load_rules, procedure_deadlines
 from socmethod.render import render
@@ -33,7 +33,7 @@ def route_steps() -> tuple[dict, ...]:
     except FileNotFoundError:
         raise KitError("file_not_found", value=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise KitError("malformed_file", where=f"data/{ROUTE_FILE}", value=str(exc)) from None
+        raise KitError("malformed_file", where=f"data/{ROUTE_FILE}", value=syntax_problem(exc)) from None
     steps = spec.get("step")
     if not isinstance(steps, list) or not steps:
         raise _refuse("[[step]]", "нет ни одного шага")

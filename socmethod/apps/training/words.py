@@ -7,7 +7,7 @@ import re
 import tomllib
 from functools import lru_cache
 
-from socmethod.core.errors import KitError
+from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.resources import data_path
 from socmethod.core.ruleset import bundled_ruleset
 from socmethod.core.scales import SCALE_NAMES
@@ -31,7 +31,7 @@ def texts() -> dict:
     except FileNotFoundError:
         raise KitError("file_not_found", value=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise KitError("malformed_file", where=f"data/{WORDS_FILE}", value=str(exc)) from None
+        raise KitError("malformed_file", where=f"data/{WORDS_FILE}", value=syntax_problem(exc)) from None
     wanted = {"scale_short": SCALE_NAMES, "value_formats": ("early_help_criterion", "age_months"),
               "row_status": ROW_STATUSES}
     for section, keys in wanted.items():
