@@ -8,7 +8,6 @@ import http.client
 import io
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from socmethod.io.casebank import bundled_case_bank, case_by_id, load_case_bank,
 from socmethod.procedure.deadlines import procedure_deadlines
 from socmethod.serving.classroom import classroom_command, is_loopback, resolve_token
 from socmethod.serving.classroom import main as classroom_main
+from tests.support.processes import stop_session
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = bundled_case_bank()
@@ -547,14 +547,7 @@ def classroom(tmp_path):
         yield port, trainer_port, token
     finally:
         # The server and its two Voila children share the session started above.
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_session(proc)
         proc.stderr.close()
 
 
