@@ -563,3 +563,11 @@ def test_classroom_server_refuses_requests_without_the_token(classroom):
     assert _get(port, f"/voila/render/training_practice.ipynb?token={token}")[0] == 200
     # The trainer's page is on loopback only and needs no token there.
     assert _get(trainer_port, "/")[0] == 200
+
+
+def test_a_trainees_ripso_field_refuses_odd_digits_with_a_message():
+    assert training.parse_ripso("N 1; №4 17") == [1, 4, 17]
+    for text in ("²", "1, ٣", "4a"):
+        with pytest.raises(KitError) as err:
+            training.parse_ripso(text)
+        assert err.value.code == "bad_value" and err.value.field == "РИПСО"
