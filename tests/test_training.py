@@ -420,12 +420,12 @@ def _broken_data(tmp_path, monkeypatch, name: str, old: str, new: str) -> None:
     monkeypatch.setenv("SOCMETHOD_DATA", str(tmp_path / "data"))
 
 
-@pytest.mark.parametrize("old, new, fragment", [
-    ("seed_line = 401", 'seed_line = "401"', "шаг 2, seed_line"),
-    ('deadline = "survey"', 'deadline = "surveyy"', "срок «surveyy» не найден"),
-    ('short = "решение"\n', "", "шаг 4, short"),
+@pytest.mark.parametrize("old, new, fragment, code", [
+    ("seed_line = 401", 'seed_line = "401"', "шаг 2, seed_line", "malformed_file"),
+    ('deadline = "survey"', 'deadline = "surveyy"', "срок «surveyy» не найден", "malformed_file"),
+    ('short = "решение"\n', "", "шаг 4, short", "missing_key"),
 ])
-def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, fragment):
+def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, fragment, code):
     from socmethod.apps.training.route import route_steps
     assert [s["deadline"] for s in route_steps()][:3] == [None, "survey", "conclusion"]
     _broken_data(tmp_path, monkeypatch, "route.toml", old, new)
@@ -433,7 +433,7 @@ def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, 
     try:
         with pytest.raises(KitError) as err:
             route_steps()
-        assert err.value.code == "malformed_file"
+        assert err.value.code == code
         assert "route.toml" in err.value.message and fragment in err.value.message
     finally:
         route_steps.cache_clear()
@@ -446,7 +446,8 @@ def test_the_training_words_are_checked_when_loaded(tmp_path, monkeypatch):
     try:
         with pytest.raises(KitError) as err:
             texts()
-        assert "training.toml" in err.value.message and "[scale_short].mobility" in err.value.message
+        assert "training.toml" in err.value.message and "scale_short, mobility" in err.value.message
+        assert err.value.code == "missing_key"
     finally:
         texts.cache_clear()
 
