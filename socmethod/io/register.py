@@ -28,6 +28,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from socmethod.core.cases import case_from_csv_row
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES, scale
@@ -110,14 +111,9 @@ class Chunk:
         """Row i as a case (the JSON shape) for the engine."""
         if self.cases:
             return self.cases[i]
-        from socmethod.core.cases import case_from_csv_row
         cells = self.cells(i)
-        columns = self.header.columns
-        return case_from_csv_row({c: cells[k] for k, c in enumerate(columns) if c in self._case_set}, ruleset)
-
-    @property
-    def _case_set(self) -> set:
-        return set(self.header.case_columns)
+        carried = set(self.header.carried)
+        return case_from_csv_row({c: cells[k] for k, c in enumerate(self.header.columns) if c not in carried}, ruleset)
 
 
 # --- columns -----------------------------------------------------------------------------------------------
