@@ -28,6 +28,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from socmethod.core.cases import case_from_csv_row
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES, scale
@@ -110,14 +111,9 @@ class Chunk:
         """Row i as a case (the JSON shape) for the engine."""
         if self.cases:
             return self.cases[i]
-        from socmethod.core.cases import case_from_csv_row
         cells = self.cells(i)
-        columns = self.header.columns
-        return case_from_csv_row({c: cells[k] for k, c in enumerate(columns) if c in self._case_set}, ruleset)
-
-    @property
-    def _case_set(self) -> set:
-        return set(self.header.case_columns)
+        carried = set(self.header.carried)
+        return case_from_csv_row({c: cells[k] for k, c in enumerate(self.header.columns) if c not in carried}, ruleset)
 
 
 # --- columns -----------------------------------------------------------------------------------------------
@@ -287,7 +283,9 @@ class CsvRegister:
         self.fh.close()
 
     def _blocks(self) -> Iterator[bytes]:
-        """Blocks of whole lines, each ending with the line terminator (the last one perhaps not)."""
+        """Blocks of whole lines, each ending with the line terminator (the last one perhaps not). A line
+        longer than MAX_LINE is never held: its bytes are skipped up to its end, and it stands in its block
+        as a stand-in of MAX_LINE + 1 bytes, so it is counted as one line and refused as too long."""
         term = self.terminator
         carry = b""
         while True:
@@ -298,11 +296,22 @@ class CsvRegister:
                 return
             block = carry + piece
             cut = block.rfind(term)
-            if cut < 0:
-                carry = block          # one line longer than the block: keep reading (classified as too long)
+            if cut >= 0:
+                yield block[:cut + 1]
+                carry = block[cut + 1:]
                 continue
-            yield block[:cut + 1]
-            carry = block[cut + 1:]
+            if len(block) <= MAX_LINE:
+                carry = block              # a line still growing: keep reading
+                continue
+            while (piece := self.fh.read(self.block_bytes)) and term not in piece:
+                pass                       # the rest of an over-long line, read and dropped
+            stand_in = b"x" * (MAX_LINE + 1)
+            if not piece:
+                yield stand_in
+                return
+            end = piece.index(term)
+            yield stand_in + term
+            carry = piece[end + 1:]
 
     def chunks(self, size: int | None = None) -> Iterator[Chunk]:
         index, line = 0, self._next_line
@@ -335,10 +344,17 @@ class CsvRegister:
         delimiters = per_line(data == dbyte)
         quotes = per_line(data == ord('"'))
         filler = per_line((data == dbyte) | (data == 32) | (data == 9) | (data == 13))
+        # The other line-end character inside a line (a \r in a \n file, not the \r of \r\n; a \n in a \r
+        # file) would end a row for pandas: such a line is split here, and its odd cell refused in its row.
+        other = 13 if term == 10 else 10
+        inner = per_line(data == other)
+        if term == 10 and n_lines:
+            last = np.where(lengths > 0, ends - 1, 0)
+            inner = inner - ((lengths > 0) & (data[np.minimum(last, max(len(block) - 1, 0))] == 13))
         blank = filler == lengths
         rows_at = np.flatnonzero(~blank)
         too_long = (lengths > MAX_LINE)[rows_at]
-        quoted = (quotes > 0)[rows_at] & ~too_long
+        quoted = ((quotes > 0) | (inner > 0))[rows_at] & ~too_long
         ragged = (delimiters != width - 1)[rows_at] & ~too_long & ~quoted
         chunk = Chunk(index, first_line + rows_at, blank_lines=int(blank.sum()), header=header)
         lines = block.split(self.terminator)
@@ -370,9 +386,9 @@ class CsvRegister:
 
 
 def _split_quoted(text: str, delimiter: str, width: int, where: str) -> tuple[list[str] | None, KitError | None]:
-    """The cells of a line with quotes, or the error that refuses it."""
+    """The cells of a line with quotes (or a stray line-end character), or the error that refuses it."""
     try:
-        cells = next(csv.reader([text], delimiter=delimiter, strict=True))
+        cells = next(csv.reader([text], delimiter=delimiter, strict=True)) if '"' in text else text.split(delimiter)
     except csv.Error:
         return None, KitError("malformed_file", where=f"{where}",
                               value="кавычка не закрыта или стоит не на месте", allowed=f"CSV с разделителем «{delimiter}»")
