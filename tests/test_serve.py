@@ -51,8 +51,15 @@ def test_servers_run_the_kits_voila_application():
     """The frame guard, owner-only kernels and compression live in socmethod.serving.server: the stock
     `voila` command would serve without them."""
     from socmethod.serving.classroom import classroom_command
+    from socmethod.serving.classroom_app import ClassroomVoila
+    from socmethod.serving.server import PublicVoila
+    assert voila_command()[:4] == [sys.executable, "-m", "socmethod.serving.server", str(ROOT / "notebooks" / "calculator.ipynb")]
+    for role in ("trainee", "trainer"):
+        cmd = classroom_command(ROOT / "notebooks", "127.0.0.1", 8866, None, role)
+        assert cmd[:4] == [sys.executable, "-m", "socmethod.serving.classroom_app", str(ROOT / "notebooks")]
+        assert f"--ClassroomVoila.role={role}" in cmd
+    assert issubclass(ClassroomVoila, PublicVoila)
     for cmd in (voila_command(), classroom_command(ROOT / "notebooks", "127.0.0.1", 8866, None)):
-        assert cmd[:3] == [sys.executable, "-m", "socmethod.serving.server"]
         assert "--VoilaConfiguration.multi_kernel_manager_class=socmethod.serving.kernels.PublicKernelManager" in cmd
 
 

@@ -93,9 +93,10 @@ def classroom_command(notebooks: Path, host: str, port: int, token: str | None, 
     # A directory of notebooks is served without pre-heating (one pool per notebook would cost more). The
     # server is Voila with the classroom's own pages (classroom_app): the start page, or for the trainer
     # the projector, the export and the printed cards.
-    cmd = [a for a in voila_command(host, port, notebook=notebooks, cull_after=CULL_AFTER)
+    cmd = [a for a in voila_command(host, port, notebook=notebooks, cull_after=CULL_AFTER,
+                                    module="socmethod.serving.classroom_app")
            if not a.startswith(("--preheat_kernel", "--pool_size"))]
-    cmd = [sys.executable, "-m", "socmethod.serving.classroom_app", *cmd[1:], f"--ClassroomVoila.role={role}"]
+    cmd.append(f"--ClassroomVoila.role={role}")
     if token:
         cmd.append(f"--token={token}")
     return cmd

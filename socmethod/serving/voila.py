@@ -22,10 +22,12 @@ TEMPLATES = ROOT / "share" / "jupyter"
 
 
 def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull_after: int = 40,
-                  notebook: Path = NOTEBOOK, cull_interval: int = 10) -> list[str]:
+                  notebook: Path = NOTEBOOK, cull_interval: int = 10,
+                  module: str = "socmethod.serving.server") -> list[str]:
     # socmethod.serving.server is Voila with the kit's handlers (the frame guard, owner-only kernels,
-    # compression, cacheable assets): it takes the `voila` command's options.
-    return [sys.executable, "-m", "socmethod.serving.server", str(notebook), "--no-browser", "--template=socmethod",
+    # compression, cacheable assets): it takes the `voila` command's options. `module` names a subclass
+    # of it (the classroom's).
+    return [sys.executable, "-m", module, str(notebook), "--no-browser", "--template=socmethod",
             f"--Voila.ip={host}", f"--port={port}",
             "--preheat_kernel=True", f"--pool_size={pool}",
             "--VoilaConfiguration.multi_kernel_manager_class=socmethod.serving.kernels.PublicKernelManager",
