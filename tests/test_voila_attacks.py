@@ -250,6 +250,22 @@ def test_a_kernel_id_alone_reaches_nothing(server):
         "Cookie": other.cookies + "; _xsrf=forged", "X-XSRFToken": "forged"})[0] == 204
 
 
+def test_a_visitor_cookie_planted_in_a_browser_is_not_taken(server):
+    """Only a cookie the server signed counts: a value set beforehand (session fixation) is replaced."""
+    server.wait_for_pool()
+    request = urllib.request.Request(server.url, headers={"Cookie": "sm_visitor=planted-by-someone"})
+    with urllib.request.urlopen(request, timeout=30) as resp:
+        html = resp.read().decode("utf-8")
+        issued = [c for c in resp.headers.get_all("Set-Cookie") if c.startswith("sm_visitor=")]
+    assert issued and "planted-by-someone" not in issued[0]
+    assert "HttpOnly" in issued[0] and "SameSite=Lax" in issued[0] and "expires" not in issued[0].lower()
+    kid = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
+    assert _http(server, f"/api/kernels/{kid}", headers={"Cookie": "sm_visitor=planted-by-someone"})[0] == 404
+    own = issued[0].split(";", 1)[0]
+    assert _http(server, f"/api/kernels/{kid}", headers={"Cookie": own})[0] == 200
+    assert _http(server, f"/api/kernels/{kid}", "DELETE", headers={"Cookie": own + "; _xsrf=x", "X-XSRFToken": "x"})[0] == 204
+
+
 # -- 4: template and theme overrides are off -----------------------------------------------------------
 @pytest.mark.parametrize("query", ["template=lab", "template=reveal", "template=classic", "template=nosuch",
                                    "theme=dark", "theme=x", "template=lab&theme=dark"])

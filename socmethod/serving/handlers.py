@@ -91,7 +91,10 @@ def quiet(handler_class: type) -> type:
 
 
 def visitor_of(handler: tornado.web.RequestHandler) -> str | None:
-    return handler.get_cookie(VISITOR_COOKIE)
+    """The visitor id of the request, if the server issued it: the cookie is signed (with the server's
+    random cookie_secret), so a value planted in a browser beforehand is not taken."""
+    value = handler.get_signed_cookie(VISITOR_COOKIE, max_age_days=7)
+    return value.decode("ascii", "replace") if value else None
 
 
 def require_owner(handler: tornado.web.RequestHandler, kernel_id: str) -> None:
@@ -127,7 +130,7 @@ class _HandingOut:
 
 class PageHandler(QuietErrors, TornadoVoilaHandler):
     _visitor: str | None = None
-    _handed: list[str] = []
+    _handed: list[str] | tuple = ()        # the kernels this request gave its page (set in get)
 
     async def prepare(self):
         for name in OVERRIDE_ARGUMENTS:
@@ -143,12 +146,12 @@ class PageHandler(QuietErrors, TornadoVoilaHandler):
     @tornado.web.authenticated
     async def get(self, path=None):
         visitor = visitor_of(self)
-        if not visitor or len(visitor) > 64:
+        if not visitor:
             visitor = secrets.token_urlsafe(24)
             # Lax, not Strict: a visitor arriving by a link from another site keeps the cookie of their
-            # other open pages. HttpOnly: the page's scripts never need it.
-            self.set_cookie(VISITOR_COOKIE, visitor, path=self.base_url, httponly=True, samesite="Lax",
-                            secure=self.request.protocol == "https")
+            # other open pages. HttpOnly: the page's scripts never need it. No expiry: gone with the browser.
+            self.set_signed_cookie(VISITOR_COOKIE, visitor, expires_days=None, path=self.base_url, httponly=True,
+                                   samesite="Lax", secure=self.request.protocol == "https")
         self._visitor, self._handed = visitor, []
         self.xsrf_token     # noqa: B018 - reading it sets the _xsrf cookie the page's closing beacon sends
         return await super().get(path)
