@@ -83,9 +83,15 @@ def report_filename(report: dict, when: datetime | None = None) -> str:
     return f"последствия-{slug(report['proposal']['name'])}-{when:%Y-%m-%d-%H%M}.html"
 
 
-def slug(text: str, limit: int = 50) -> str:
-    """A file-name piece of a Russian title: letters and digits, hyphens between words."""
-    return re.sub(r"[^\w]+", "-", text.lower()).strip("-_")[:limit].strip("-_") or "проект"
+def slug(text: str, limit: int = 60) -> str:
+    """A file-name piece of a Russian title: letters and digits, hyphens between words, whole words up to
+    `limit` characters."""
+    out = ""
+    for word in re.sub(r"[^\w]+", " ", text.lower()).split():
+        if out and len(out) + 1 + len(word) > limit:
+            break
+        out = f"{out}-{word}" if out else word[:limit]
+    return out or "проект"
 
 
 def _rule_set(role: str, info: dict, ruleset: RuleSet) -> dict:

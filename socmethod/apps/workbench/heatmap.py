@@ -32,6 +32,7 @@ class HeatmapExplorer:
                             self.category, self.controls, self.chart, self.downloads])
         self.widgets: dict = {}
         self._frames: dict = {}
+        self._paused = False
         self.loaded = False
         session.on_proposal(self._proposal_changed)
 
@@ -54,7 +55,7 @@ class HeatmapExplorer:
             value = old.get(f, domain[0]) if old.get(f, domain[0]) in [o[1] for o in options] else domain[0]
             dd = w.Dropdown(options=options, value=value, description=field_words(s.base, f),
                             style={"description_width": "initial"}, layout=w.Layout(width="auto"))
-            dd.observe(lambda _: self.draw(), names="value")
+            dd.observe(lambda _: self._paused or self.draw(), names="value")
             self.widgets[f] = dd
         self.controls.children = list(self.widgets.values())
         self.loaded = True
@@ -69,6 +70,16 @@ class HeatmapExplorer:
                                             proposal=s.compared if compare else None,
                                             proposal_readings=s.proposal_readings if compare else None)
         return self._frames[key]
+
+    def choose(self, **answers) -> None:
+        """Set several answers at once (None: «любое») and draw once."""
+        self._paused = True
+        try:
+            for f, value in answers.items():
+                self.widgets[f].value = value
+        finally:
+            self._paused = False
+        self.draw()
 
     def fixed(self) -> dict:
         return {f: dd.value for f, dd in self.widgets.items()}
