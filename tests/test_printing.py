@@ -246,7 +246,7 @@ def test_print_cli_html(tmp_path, capsys):
 @pytest.mark.parametrize("argv, code", [
     (["conclusion", "{tmp}/missing.json", "--out", "{tmp}/x.html"], "file_not_found"),
     (["conclusion", "{tmp}/case.json", "--out", "{tmp}/x.docx"], "bad_argument"),
-    (["conclusion", "{tmp}/case.json", "--out", "{tmp}/no/such/dir/x.html"], "bad_argument"),
+    (["conclusion", "{tmp}/case.json", "--out", "{tmp}/no/such/dir/x.html"], "no_directory"),   # the same code as every other command
     (["conclusion", "{tmp}/case.json", "--reading", "empty_cell", "--out", "{tmp}/x.html"], "bad_argument"),
     (["conclusion", "{tmp}/case.json", "--reading", "nope=1", "--out", "{tmp}/x.html"], "unknown_reading"),
     (["application", "--form", "castle", "--out", "{tmp}/x.html"], "bad_value"),

@@ -335,10 +335,17 @@ class CsvRegister:
         delimiters = per_line(data == dbyte)
         quotes = per_line(data == ord('"'))
         filler = per_line((data == dbyte) | (data == 32) | (data == 9) | (data == 13))
+        # The other line-end character inside a line (a \r in a \n file, not the \r of \r\n; a \n in a \r
+        # file) would end a row for pandas: such a line is split here, and its odd cell refused in its row.
+        other = 13 if term == 10 else 10
+        inner = per_line(data == other)
+        if term == 10 and n_lines:
+            last = np.where(lengths > 0, ends - 1, 0)
+            inner = inner - ((lengths > 0) & (data[np.minimum(last, max(len(block) - 1, 0))] == 13))
         blank = filler == lengths
         rows_at = np.flatnonzero(~blank)
         too_long = (lengths > MAX_LINE)[rows_at]
-        quoted = (quotes > 0)[rows_at] & ~too_long
+        quoted = ((quotes > 0) | (inner > 0))[rows_at] & ~too_long
         ragged = (delimiters != width - 1)[rows_at] & ~too_long & ~quoted
         chunk = Chunk(index, first_line + rows_at, blank_lines=int(blank.sum()), header=header)
         lines = block.split(self.terminator)
@@ -370,9 +377,9 @@ class CsvRegister:
 
 
 def _split_quoted(text: str, delimiter: str, width: int, where: str) -> tuple[list[str] | None, KitError | None]:
-    """The cells of a line with quotes, or the error that refuses it."""
+    """The cells of a line with quotes (or a stray line-end character), or the error that refuses it."""
     try:
-        cells = next(csv.reader([text], delimiter=delimiter, strict=True))
+        cells = next(csv.reader([text], delimiter=delimiter, strict=True)) if '"' in text else text.split(delimiter)
     except csv.Error:
         return None, KitError("malformed_file", where=f"{where}",
                               value="кавычка не закрыта или стоит не на месте", allowed=f"CSV с разделителем «{delimiter}»")

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from jinja2 import nodes
 
-from socmethod.core.errors import KitError
+from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.resources import data_path
 from socmethod.core.ruleset import bundled_ruleset
 from socmethod.core.scales import SCALE_NAMES
@@ -56,7 +56,7 @@ def load_form(name: str) -> dict:
     except FileNotFoundError:
         raise KitError("file_not_found", value=str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KitError("malformed_file", where=file_name(name), value=str(exc), allowed="TOML, UTF-8") from None
+        raise KitError("malformed_file", where=file_name(name), value=syntax_problem(exc), allowed="TOML, UTF-8") from None
     return check_form(name, raw)
 
 
