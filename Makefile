@@ -11,7 +11,7 @@ SITE_PORT ?= 8000
 TOKEN  ?=
 POOL   ?= 4
 
-.PHONY: app test test-fast lint venv bench workbench classroom site serve-site clean
+.PHONY: app test test-fast lint venv bench workbench lab classroom site serve-site clean
 
 venv: $(STAMP)
 
@@ -39,9 +39,16 @@ lint: $(STAMP)
 app: $(STAMP)
 	$(PY) -m socmethod.serving.voila --host $(HOST) --port $(PORT) --pool $(POOL)
 
-# The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
+# The methodologist's workbench (change editor, compare with an uploaded register, heat maps, gaps) on
+# http://$(HOST):8867.
 workbench: $(STAMP)
 	$(PY) -m socmethod.serving.voila --notebook workbench --host $(HOST) --port 8867 --pool 1
+
+# JupyterLab on the kit's notebooks, opening notebooks/analysis.ipynb (pandas and the kit); loopback, and the
+# address with its token printed (TOKEN=... sets your own).
+LAB_PORT ?= 8888
+lab: $(STAMP)
+	$(PY) -m socmethod.serving.lab --host $(HOST) --port $(LAB_PORT) $(if $(TOKEN),--token $(TOKEN))
 
 # Training pages (socmethod/classroom.py): trainees on http://$(HOST):$(PORT), with an access token whenever
 # HOST is not loopback (generated and printed unless TOKEN=...); the trainer's page on http://127.0.0.1:8868 only.

@@ -134,6 +134,16 @@ def test_gaps_are_told_apart_and_add_up_to_the_points_no_row_serves():
     assert int(elderly["no_need"].sum()) == 192 and int(elderly["hole"].sum()) == 1932
 
 
+def test_the_gap_classes_file_is_checked():
+    from socmethod.analysis.frames import GAPS_FILE, gap_kinds
+    from socmethod.core.schema import check
+    assert gap_kinds()["no_need"]["when"] == {"self_care": [0], "mobility": [0]}
+    broken = {"gaps": {"no_need": {"title": "нет", "text": "нет", "seed_line": 1090}, "hole": gap_kinds()["hole"]}}
+    with pytest.raises(KitError) as err:
+        check(broken, GAPS_FILE, "data/workbench.toml")
+    assert err.value.code == "missing_key" and "when" in err.value.field
+
+
 def test_labels_replace_the_codes_for_showing(assessed):
     shown = with_labels(assessed)
     assert "elderly" not in set(shown["category"]) and "гражданин пожилого возраста" in set(shown["category"])

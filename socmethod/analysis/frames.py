@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,9 +27,9 @@ from socmethod.analysis.space import decision_categories, enumerate_space, evalu
 from socmethod.core.cases import case_from_csv_row
 from socmethod.core.engine import assess_or_error, decision_of, ruleset_of
 from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES
+from socmethod.core.schema import AnyOf, Integer, ListOf, MapOf, SeedLine, Table, Text, check, load_toml
 from socmethod.io.batch import assess_register
 from socmethod.io.casefiles import sniff_delimiter
 from socmethod.io.register import case_column_names, check_header, detect_encoding
@@ -301,25 +300,17 @@ def cell_counts(space: pd.DataFrame, fixed: dict | None = None, column: str = "o
 
 # --- gaps: points no row matches, told apart ------------------------------------------------------------------
 
+GAP_KIND = Table(required={"title": Text(), "text": Text(), "seed_line": SeedLine()})
+GAPS_FILE = Table(required={"gaps": Table(required={
+    "no_need": Table(required={**GAP_KIND.required, "when": MapOf(ListOf(AnyOf((Integer(), Text())), min=1), min=1)}),
+    "hole": GAP_KIND})})
+
+
 @lru_cache(maxsize=1)
 def gap_kinds() -> dict:
-    """The gap classes of data/workbench.toml, checked: each has a title and a text; `when` names scale
-    degrees or field values."""
-    path = data_path("workbench.toml")
-    try:
-        spec = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KitError("malformed_file", where=path.name, value=str(exc), allowed="TOML, UTF-8") from None
-    kinds = spec.get("gaps", {})
-    for name in ("no_need", "hole"):
-        entry = kinds.get(name)
-        if not isinstance(entry, dict) or not entry.get("title") or not entry.get("text"):
-            raise KitError("rule_set_invalid", name, where=f"{path.name}, [gaps.{name}]", value="нет title или text",
-                           allowed="Опишите класс пробелов: title, text, seed_line.")
-    if not isinstance(kinds["no_need"].get("when"), dict) or not kinds["no_need"]["when"]:
-        raise KitError("rule_set_invalid", "when", where=f"{path.name}, [gaps.no_need]", value="нет условия when",
-                       allowed="when = { self_care = [0], mobility = [0] }")
-    return kinds
+    """The gap classes of data/workbench.toml, checked: each has a title, a text and its seed line; `when`
+    names the values (scale degrees or field values) of the points that show no need."""
+    return check(load_toml("workbench.toml"), GAPS_FILE, "data/workbench.toml")["gaps"]
 
 
 def _no_need(space, ruleset: RuleSet) -> np.ndarray:
@@ -327,7 +318,7 @@ def _no_need(space, ruleset: RuleSet) -> np.ndarray:
     for f, values in gap_kinds()["no_need"]["when"].items():
         if f not in space.dims:
             if f not in ruleset.fields:
-                raise KitError("rule_set_invalid", f, where="workbench.toml, [gaps.no_need]",
+                raise KitError("rule_set_invalid", f, where="data/workbench.toml, gaps, no_need, when",
                                value=f"неизвестное поле «{f}»", allowed="Поля описаны в ruleset.toml.")
             continue
         codes = [space.domains[f].index(v) for v in values if v in space.domains[f]]
@@ -381,7 +372,8 @@ def with_labels(frame: pd.DataFrame, ruleset: RuleSet | None = None) -> pd.DataF
     if "category" in out:
         out["category"] = out["category"].map(lambda c: category_words(ruleset, c) if c else c)
     for name in [c for c in out.columns if c == "forms" or c.endswith("_forms")]:
-        out[name] = out[name].map(lambda t: "; ".join(form_words(ruleset, f) for f in t.split("|")) if t else "")
+        # A case two rows of one form recommend has that form once.
+        out[name] = out[name].map(lambda t: "; ".join(dict.fromkeys(form_words(ruleset, f) for f in t.split("|"))) if t else "")
     for name in [c for c in out.columns if c in ("outcome", "outcome_after", "from", "to")]:
         out[name] = out[name].map(lambda t: outcome_words(t, ruleset))
     return out

@@ -22,6 +22,9 @@ from socmethod.render.report import report_context, report_document, report_file
 
 UPLOAD_NOTE = ("Реестр не сохраняется: файл читается во временную папку и удаляется сразу после чтения; на странице "
                "остаются только результаты, пока она открыта.")
+# A page's message to its kernel is at most 10 MiB (Tornado's websocket limit): a register of ~90,000 rows.
+SIZE_NOTE = ("Файл — до 10 МБ (около 90 000 строк). Реестр больше сравнивает команда socmethod diff --cases, "
+             "на любом размере.")
 
 
 class ComparePanel:
@@ -43,7 +46,8 @@ class ComparePanel:
                                                              "можно сравнить выбор другого прочтения неясного места.",
                                                              muted=True)), readings])],
                                         titles=("Прочтения неясных мест (проект)",), selected_index=None)
-        self.compare_button = w.Button(description="Сравнить", button_style="primary", icon="balance-scale")
+        self.compare_button = w.Button(description="Сравнить", button_style="primary", icon="balance-scale",
+                                       layout=w.Layout(width="auto"))
         self.compare_button.on_click(lambda _: self.compare())
         self.status = w.HTML()
         self.result = w.HTML()
@@ -52,7 +56,7 @@ class ComparePanel:
         self.page = w.VBox([w.HTML(text("Кого затронет изменение",
                                         "Сравниваются действующие правила и проект (вкладка «Изменение»): все возможные "
                                         "сочетания ответов, учебные случаи и, если выбран, ваш реестр (CSV или JSON Lines, "
-                                        "как для socmethod batch).", UPLOAD_NOTE)),
+                                        "как для socmethod batch).", UPLOAD_NOTE, SIZE_NOTE)),
                             w.HBox([self.upload, self.forget_button]), self.file_info, self.id_column, self.readings_box,
                             self.compare_button, self.status, self.downloads, self.result, self.charts])
         self.register: tuple[str, bytes] | None = None
@@ -85,7 +89,7 @@ class ComparePanel:
         self.forget_button.disabled = False
         kept = f"Ваши столбцы переносятся в результаты без изменений: {', '.join(carried)}." if carried else \
             "Других столбцов, кроме полей случая, нет."
-        self.file_info.value = message("info", f"Реестр «{name}»: {len(data):,} байт, столбцов случая {len(case)}.".replace(",", " "),
+        self.file_info.value = message("info", f"Реестр «{name}»: {len(data):,} байт; столбцов случая: {len(case)}.".replace(",", " "),
                                        kept)
 
     def forget(self) -> None:
