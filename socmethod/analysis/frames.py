@@ -107,10 +107,11 @@ def assess_frame(df: pd.DataFrame, readings: dict | None = None, rules=None) -> 
     case_cols, carried = split_columns(df.columns, ruleset)
     if "category" not in case_cols:
         raise KitError("missing_key", "category", where=FRAME, allowed="столбец category с категорией получателя")
-    text = pd.DataFrame({c: [_text(v) for v in df.iloc[:, list(map(str, df.columns)).index(c)]] for c in case_cols})
+    names = list(map(str, df.columns))
+    text = pd.DataFrame({c: _column_text(df.iloc[:, names.index(c)]) for c in case_cols}, dtype=object)
     n = len(df)
     columns = _empty_result(n)
-    blank = text.apply(lambda col: col.str.strip(" \t") == "").all(axis=1).to_numpy() if n else np.zeros(0, dtype=bool)
+    blank = _blank_rows(text)
     rows = np.flatnonzero(~blank)
     for i in np.flatnonzero(blank).tolist():
         # A row with no case cell filled is no line at all in a CSV: say what the engine says of it.
@@ -133,6 +134,36 @@ def assess_frame(df: pd.DataFrame, readings: dict | None = None, rules=None) -> 
         values = columns[name]
         out[name] = pd.array(values, dtype="Int64") if name.endswith(("_points", "_degree")) else values
     return out
+
+
+def _column_text(series: pd.Series) -> np.ndarray:
+    """A frame's column as the register's text (see `_text`), column-wise where the type allows."""
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    values = series.to_numpy(dtype=object)
+    missing = pd.isna(series).to_numpy()
+    if kind in ("string", "empty"):
+        out = np.where(missing, "", values)
+        joined = "".join(out)               # one scan of the whole column for a line break
+        if "\n" in joined or "\r" in joined:
+            out = np.array([v.replace("\r", " ").replace("\n", " ") for v in out], dtype=object)
+        return out
+    if kind == "integer":
+        return np.where(missing, "", series.astype(str).to_numpy(dtype=object))
+    if kind == "boolean":
+        return np.where(missing, "", np.where(values == True, "true", "false")).astype(object)  # noqa: E712
+    return np.array([_text(v) for v in values], dtype=object)
+
+
+def _blank_rows(text: pd.DataFrame) -> np.ndarray:
+    """Rows whose case cells are all empty or spaces and tabs (what a register's reader takes for a blank
+    line): only the rows still blank are looked at, column after column."""
+    blank = np.ones(len(text), dtype=bool)
+    for column in text.columns:
+        idx = np.flatnonzero(blank)
+        if not idx.size:
+            break
+        blank[idx] = [v.strip(" \t") == "" for v in text[column].to_numpy()[idx]]
+    return blank
 
 
 def _text(value) -> str:

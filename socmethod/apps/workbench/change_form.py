@@ -4,7 +4,7 @@ downloadable) and applies it to the rules in force by the code that reads hand-w
 names the change and the column."""
 from __future__ import annotations
 
-from socmethod.analysis.editor import CHANGE_FILE_NAME, ChangeFile, row_columns
+from socmethod.analysis.editor import CHANGE_FILE_NAME, ChangeFile, row_columns, rule_changes
 from socmethod.analysis.labels import category_words, column_words, form_words, value_words
 from socmethod.apps.workbench.downloads import Download, links_html
 from socmethod.apps.workbench.session import Session, message, messages, text
@@ -200,7 +200,6 @@ class ChangeForm:
             self.status.value = message("error", err.message, err.fix)
             self.summary.value = ""
             return
-        from socmethod.analysis.editor import rule_changes
         warnings = editor.file.warnings(base)
         session.set_proposal(proposal, warnings)
         self.status.value = messages(("ok", [f"Изменение применено: «{proposal.name}». Перейдите на вкладку «Сравнение»."]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -98,19 +99,14 @@ class ComparePanel:
         self.forget_button.disabled = True
         self.file_info.value = ""
 
-    def _file(self, name: str, data: bytes):
+    @staticmethod
+    @contextmanager
+    def _file(name: str, data: bytes):
         """The upload as a file in a private temporary folder, removed when the block ends."""
-        class _Private:
-            def __enter__(inner):
-                inner.tmp = tempfile.TemporaryDirectory(prefix="socmethod-upload-")
-                path = Path(inner.tmp.name) / name
-                path.write_bytes(data)
-                return path
-
-            def __exit__(inner, *exc):
-                inner.tmp.cleanup()
-                return False
-        return _Private()
+        with tempfile.TemporaryDirectory(prefix="socmethod-upload-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            yield path
 
     # The comparison -----------------------------------------------------------------------------------------
     def compare(self) -> None:
