@@ -141,7 +141,7 @@ def test_invalid_change_files_are_refused_with_where(tmp_path, text, column):
     assert "change.toml" in err.value.message and "изменение" in err.value.message   # the change, not the table row it made
 
 
-def test_cli_diff_and_gaps(tmp_path, capsys):
+def test_cli_diff_and_gaps(tmp_path, capsys, report):
     change = _change(tmp_path, WIDEN_N1)
     html, changed = tmp_path / "r.html", tmp_path / "c.csv"
     assert main(["diff", "--proposal", str(change), "--report", str(html), "--changed", str(changed)]) == 0
@@ -152,5 +152,6 @@ def test_cli_diff_and_gaps(tmp_path, capsys):
     assert main(["gaps"]) == 0
     gaps = json.loads(capsys.readouterr().out)
     assert set(gaps["categories"]) == {"elderly", "disabled_adult", "disabled_child"}
+    assert gaps == json.loads(json.dumps(report, ensure_ascii=False))      # JSON stays the default, unchanged
     assert main(["diff", "--baseline-reading", "empty_cell=must_be_absent"]) == 0
     assert json.loads(capsys.readouterr().out)["space"]["elderly"]["changed"] > 0

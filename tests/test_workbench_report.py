@@ -13,7 +13,6 @@ import pytest
 from socmethod import bundled_ruleset
 from socmethod.analysis.changes import apply_change_file
 from socmethod.analysis.impact import diff
-from socmethod.analysis.space import analyse
 from socmethod.cli import main
 from socmethod.core.resources import data_path
 from socmethod.render.report import report_filename, report_html
@@ -108,6 +107,22 @@ def test_the_report_speaks_russian_and_prints_on_a4(html):
     assert not re.search(r"<script|<link|<img|src=|url\((?!#)|@import|href=\"http", html)            # nothing to fetch
 
 
+def test_the_case_banks_moves_are_charted_and_listed_by_case(rules):
+    from socmethod.analysis.editor import ChangeEditor
+    base = rules[0]
+    editor = ChangeEditor(base, "Без N 2")
+    editor.remove_row("3.1", "3.1-N2")
+    proposal = editor.file.apply(base)
+    html = report_html(diff(base, proposal), base, proposal)
+    text = visible(html)
+    assert "Таблица 3.1, строка 3.1-N2 (стр. 1129 источника): удалена" in text
+    moved = re.search(r"Учебные случаи: изменилось (\d+) из 54", text)
+    assert moved and int(moved.group(1)) > 0
+    assert "case-001 Валентина С., 78 лет" in text
+    assert "полустационарная форма с периодом пребывания до 4 часов: N 2 нет рекомендации" in text
+    assert re.search(r"<figure><svg.*?Учебные случаи: переходы.*?</svg>", html, flags=re.S)
+
+
 def test_a_report_without_the_rule_sets_still_says_what_it_can(report):
     text = visible(report_html(report))
     assert "Строки изменения не показаны" in text and "изменилось 96 из 3072" in text
@@ -116,11 +131,6 @@ def test_a_report_without_the_rule_sets_still_says_what_it_can(report):
 def test_the_report_file_name_says_what_and_when(report):
     name = report_filename(report, datetime(2026, 11, 5, 14, 30))
     assert name == "последствия-проект-n-1-и-при-полной-утрате-способности-к-передвижению-2026-11-05-1430.html"
-
-
-def test_gaps_json_stays_the_default_and_unchanged(capsys):
-    assert main(["gaps"]) == 0
-    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(analyse(), ensure_ascii=False))
 
 
 def test_gaps_as_text_and_html(capsys, tmp_path):

@@ -134,9 +134,14 @@ def _space_pictures(category: str, baseline: RuleSet, proposal: RuleSet, report:
 
 
 def _case_bank(case_bank: dict, baseline: RuleSet, proposal: RuleSet) -> dict:
-    return {"cases": case_bank["cases"], "changed": case_bank["changed"],
-            "rows": [{"id": c["id"], "title": c["title"], "before": rows_words(c["before"], baseline, c["before_ripso"]),
-                      "after": rows_words(c["after"], proposal, c["after_ripso"])} for c in case_bank["changed_cases"]]}
+    rows = [{"id": c["id"], "title": c["title"], "before": rows_words(c["before"], baseline, c["before_ripso"]),
+             "after": rows_words(c["after"], proposal, c["after_ripso"])} for c in case_bank["changed_cases"]]
+    counts: dict = {}
+    for r in rows:
+        counts[(r["before"], r["after"])] = counts.get((r["before"], r["after"]), 0) + 1
+    transitions = [{"before": b, "after": a, "count": n} for (b, a), n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    chart = svg(transitions_chart(transitions, baseline, "Учебные случаи: переходы")) if rows else None
+    return {"cases": case_bank["cases"], "changed": case_bank["changed"], "rows": rows, "chart": chart}
 
 
 def _register(register: dict, ruleset: RuleSet) -> dict:

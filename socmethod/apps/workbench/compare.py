@@ -17,7 +17,7 @@ from socmethod.apps.workbench.session import Session, figures, message, messages
 from socmethod.core.errors import KitError
 from socmethod.io.batch import run_batch
 from socmethod.io.register import REGISTER_SUFFIXES
-from socmethod.render import markup, render
+from socmethod.render import cap, markup, render
 from socmethod.render.charts.workbench import svg_and_png, transitions_chart
 from socmethod.render.report import report_context, report_document, report_filename, slug
 
@@ -153,9 +153,15 @@ class ComparePanel:
                 downloads += [Download(f"реестр-переходы-{stem}.png", picture, "График переходов реестра (PNG)"),
                               Download(f"реестр-переходы-{stem}.svg", chart.encode("utf-8"), "График переходов реестра (SVG)")]
         for entry in context["space"]:
-            for key in ("chart", "heatmap"):
+            for key, what in (("chart", "переходы"), ("heatmap", "тепловая-карта")):
                 if entry.get(key):
                     pictures.append((entry[key], entry.get("heatmap_caption", "") if key == "heatmap" else ""))
+                    downloads.append(Download(f"{slug(entry['label'], 30)}-{what}-{stem}.svg", entry[key].encode("utf-8"),
+                                              f"{cap(entry['label'])}: {what.replace('-', ' ')} (SVG)", "svg"))
+        if context["case_bank"]["chart"]:
+            pictures.append((context["case_bank"]["chart"], ""))
+            downloads.append(Download(f"учебные-случаи-переходы-{stem}.svg", context["case_bank"]["chart"].encode("utf-8"),
+                                      "Учебные случаи: переходы (SVG)", "svg"))
         register = report.get("register")
         refused = f"Отклонено строк реестра: {register['refused']} — у каждой своя запись с причиной." if register and register["refused"] else ""
         alone = "" if s.proposal is not None else ("Проект не задан (вкладка «Изменение»): действующие правила сравнены сами с "

@@ -137,8 +137,9 @@ def _cells(counts: pd.DataFrame) -> dict:
 
 def transitions_chart(transitions: list[dict], ruleset: RuleSet, title: str, limit: int = 12) -> object:
     """Old → new outcome, one bar per transition (the largest `limit`; the rest summed), each under its
-    words: «было: …» / «стало: …»."""
-    items = [(_wrap(f"было: {outcome_words(t['from'], ruleset)}", 110) + "\n" + _wrap(f"стало: {outcome_words(t['to'], ruleset)}", 110),
+    words: «было: …» / «стало: …» (a transition's own `before`/`after` words, or its diff `from`/`to` read)."""
+    words = lambda t, side, key: t.get(side) or outcome_words(t[key], ruleset)  # noqa: E731
+    items = [(_wrap(f"было: {words(t, 'before', 'from')}", 110) + "\n" + _wrap(f"стало: {words(t, 'after', 'to')}", 110),
               t["count"], PALETTE[0]) for t in transitions[:limit]]
     rest = transitions[limit:]
     if rest:
