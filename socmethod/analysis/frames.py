@@ -317,6 +317,20 @@ def space_frame(category: str, ruleset: RuleSet | None = None, readings: dict | 
     return out
 
 
+def changed_regions(category: str, frame: pd.DataFrame, ruleset: RuleSet, sets: list, readings: list) -> tuple:
+    """(space, regions) of the points of `frame` (space_frame with a proposal) whose outcome changed, the
+    largest region first."""
+    space = enumerate_space(ruleset, category, space_fields(sets, readings, category))
+    return space, regions(space, frame["changed"].to_numpy())
+
+
+def focus_answers(region: dict, ruleset: RuleSet, space) -> dict:
+    """The other answers of a heat map that shows `region`: each field fixed to its first value in the
+    region, and a field the region leaves open to "no" (a criterion absent) or its first value."""
+    return {f: (values[0] if values != "any" else False if ruleset.fields[f]["kind"] == "bool" else space.domains[f][0])
+            for f, values in region.items() if f not in ("self_care", "mobility")}
+
+
 def cell_counts(space: pd.DataFrame, fixed: dict | None = None, column: str = "outcome") -> pd.DataFrame:
     """Points per (self-care degree, mobility degree, outcome) among the points that have the `fixed`
     answers (a field absent or None: any answer)."""

@@ -11,7 +11,7 @@ from datetime import datetime
 import numpy as np
 
 from socmethod.analysis.editor import rule_changes
-from socmethod.analysis.frames import cell_counts, gap_cells, gap_kinds, gaps_frame, space_frame
+from socmethod.analysis.frames import cell_counts, changed_regions, focus_answers, gap_cells, gap_kinds, gaps_frame, space_frame
 from socmethod.analysis.labels import (
     category_words,
     error_words,
@@ -22,7 +22,6 @@ from socmethod.analysis.labels import (
     rows_words,
     value_words,
 )
-from socmethod.analysis.space import enumerate_space, regions, space_fields
 from socmethod.core.ruleset import RuleSet, bundled_ruleset
 from socmethod.core.wording import date_ru
 from socmethod.render import cap, render
@@ -116,12 +115,8 @@ def _space_pictures(category: str, baseline: RuleSet, proposal: RuleSet, report:
     changed points) and where, in words."""
     b_read, p_read = report["baseline"]["readings"], report["proposal"]["readings"]
     frame = space_frame(category, baseline, b_read, proposal=proposal, proposal_readings=p_read)
-    fields = space_fields([baseline, proposal], [b_read, p_read], category)
-    space = enumerate_space(baseline, category, fields)
-    boxes = regions(space, frame["changed"].to_numpy())
-    # An answer the region leaves open is fixed to "no" (a criterion absent) or to the field's first value.
-    fixed = {f: (values[0] if values != "any" else False if baseline.fields[f]["kind"] == "bool" else space.domains[f][0])
-             for f, values in boxes[0].items() if f not in ("self_care", "mobility")}
+    space, boxes = changed_regions(category, frame, baseline, [baseline, proposal], [b_read, p_read])
+    fixed = focus_answers(boxes[0], baseline, space)
     caption = "Другие ответы: " + "; ".join(f"{field_words(baseline, f)}: {value_words(baseline, f, v)}"
                                             for f, v in fixed.items()) + "."
     figure = heatmaps([(f"Было: {report['baseline']['name']}", cell_counts(frame, fixed)),

@@ -31,7 +31,8 @@ class ChangeForm:
         self.table = w.Dropdown(options=editor.tables(), description="Таблица", **wide)
         self.row = w.Dropdown(description="Строка", style={"description_width": "initial"}, layout=w.Layout(width="95%"))
         self.cells_box = w.VBox()
-        self.write_button = w.Button(description="Записать в изменение", button_style="primary", icon="check")
+        self.write_button = w.Button(description="Записать в изменение", button_style="primary", icon="check",
+                                     layout=w.Layout(width="auto"))
         self.write_button.on_click(lambda _: self.write())
         self.pending = w.Dropdown(description="Изменение", style={"description_width": "initial"}, layout=w.Layout(width="80%"))
         self.drop_button = w.Button(description="Убрать это изменение", icon="times")
@@ -64,8 +65,10 @@ class ChangeForm:
         self.row.layout.display = "none" if add else None
         if not add:
             options = self.session.editor.rows(self.table.value)
+            keep = self.row.value
             self.row.options = options
-            self.row.value = options[0][1] if options else None
+            values = [value for _, value in options]
+            self.row.value = keep if keep in values else values[0] if values else None
         self._cells()
 
     def _cells(self) -> None:
@@ -188,7 +191,8 @@ class ChangeForm:
         self.downloads.value = links_html([Download(CHANGE_FILE_NAME, self.toml.value.encode("utf-8"),
                                                     "Скачать файл изменений (TOML)", "change")]) if changes else ""
         if not changes or not apply:
-            self.summary.value = markup(render("workbench/page/changes.html.j2", pending=[], applied=None))
+            self.summary.value = markup(render("workbench/page/changes.html.j2", pending=[label for label, _ in self.pending.options],
+                                               applied=None))
             if session.proposal is not None:
                 session.set_proposal(None)
             self.status.value = ""
@@ -204,7 +208,7 @@ class ChangeForm:
         session.set_proposal(proposal, warnings)
         self.status.value = messages(("ok", [f"Изменение применено: «{proposal.name}». Перейдите на вкладку «Сравнение»."]),
                                      ("warning", warnings))
-        self.summary.value = markup(render("workbench/page/changes.html.j2", pending=[],
+        self.summary.value = markup(render("workbench/page/changes.html.j2", pending=[label for label, _ in self.pending.options],
                                            applied=rule_changes(base, proposal)))
 
     def _describe(self, n: int, change) -> str:

@@ -3,7 +3,7 @@
 them, changed cells framed; downloadable as PNG or SVG."""
 from __future__ import annotations
 
-from socmethod.analysis.frames import cell_counts, space_frame
+from socmethod.analysis.frames import cell_counts, changed_regions, focus_answers, space_frame
 from socmethod.analysis.labels import ANY_VALUE, category_words, field_words, value_words
 from socmethod.analysis.space import space_fields
 from socmethod.apps.workbench.downloads import Download, links_html
@@ -47,12 +47,12 @@ class HeatmapExplorer:
         fields = [f for f in space_fields(sets, [s.base.resolve_readings(s.baseline_readings),
                                                  s.compared.resolve_readings(s.proposal_readings)], self.category.value)
                   if f not in ("self_care", "mobility")]
-        old = {f: dd.value for f, dd in self.widgets.items()}
+        chosen = self._focus(fields)
         self.widgets = {}
         for f in fields:
             domain = s.base.field_domain(f)
             options = [(ANY_VALUE, None)] + [(value_words(s.base, f, v), v) for v in domain]
-            value = old.get(f, domain[0]) if old.get(f, domain[0]) in [o[1] for o in options] else domain[0]
+            value = chosen.get(f) if chosen.get(f) in domain else None
             dd = w.Dropdown(options=options, value=value, description=field_words(s.base, f),
                             style={"description_width": "initial"}, layout=w.Layout(width="auto"))
             dd.observe(lambda _: self._paused or self.draw(), names="value")
@@ -60,6 +60,18 @@ class HeatmapExplorer:
         self.controls.children = list(self.widgets.values())
         self.loaded = True
         self.draw()
+
+    def _focus(self, fields: list) -> dict:
+        """The answers to start from: where the proposal changes the outcome (the largest region of changed
+        points), or «любое» everywhere (every outcome of the category, counted per cell)."""
+        s = self.session
+        frame = self._frame()
+        if "changed" not in frame or not frame["changed"].any():
+            return {}
+        space, boxes = changed_regions(self.category.value, frame, s.base, [s.base, s.compared],
+                                       [s.base.resolve_readings(s.baseline_readings),
+                                        s.compared.resolve_readings(s.proposal_readings)])
+        return focus_answers(boxes[0], s.base, space)
 
     def _frame(self):
         s = self.session
