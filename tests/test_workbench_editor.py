@@ -102,6 +102,9 @@ def test_an_add_may_omit_columns_and_an_unknown_programme_is_only_warned_about(b
     warnings = editor.file.warnings(base)
     assert len(warnings) == 1
     assert warnings[0].startswith("Изменение 1, столбец «РИПСО: гражданин пожилого возраста»: программы N 77 нет")
+    editor.add_row("3.1", {"id": "3.1-N80", "self_care": "3", "form": "home"})
+    assert editor.file.warnings(base)[1].startswith("Изменение 3: у новой строки 3.1-N80 нет номера РИПСО")
+    editor.file.apply(base)
 
 
 @pytest.mark.parametrize("cells,column", [({"mobility": "1, 7"}, "mobility"), ({"lives_alone": "X"}, "lives_alone"),

@@ -115,7 +115,8 @@ class ChangeFile:
             return apply_change_file(path, base)
 
     def warnings(self, base: RuleSet) -> list[str]:
-        """What is accepted but deserves a second look: programme numbers no row of `base` names."""
+        """What is accepted but deserves a second look: programme numbers no row of `base` names, and a new
+        row with no number for any category (the tables never recommend it)."""
         known = {n.number for t in base.tables.values() if t.kind == "decision" for r in t.rows
                  for numbers in r.ripso.values() for n in numbers}
         out = []
@@ -123,6 +124,9 @@ class ChangeFile:
             table = base.tables.get(change.table)
             if table is None or change.action == "remove":
                 continue
+            if change.action == "add" and not any(ripso_numbers(change.cells.get(c, "")) for c in table.ripso_columns.values()):
+                out.append(f"Изменение {n}: у новой строки {change.row} нет номера РИПСО ни для одной категории — "
+                           "такую строку таблица никому не рекомендует.")
             for column in table.ripso_columns.values():
                 for number in ripso_numbers(change.cells.get(column, "")):
                     if number not in known:
