@@ -123,6 +123,17 @@ def test_the_case_banks_moves_are_charted_and_listed_by_case(rules):
     assert re.search(r"<figure><svg.*?Учебные случаи: переходы.*?</svg>", html, flags=re.S)
 
 
+def test_a_new_programme_number_is_warned_about_in_the_report(rules, tmp_path):
+    base = rules[0]
+    change = tmp_path / "new.toml"
+    change.write_text('name = "N 50"\n[[change]]\naction = "edit"\ntable = "3.1"\nrow = "3.1-N2"\nset = { ripso = "50" }\n',
+                      encoding="utf-8")
+    proposal = apply_change_file(change, base)
+    report = {**diff(base, base), "proposal": {**proposal.info(), "readings": base.default_readings()}}
+    text = visible(report_html(report, base, proposal))
+    assert "Программы N 50 нет ни в одной строке действующих таблиц" in text
+
+
 def test_a_report_without_the_rule_sets_still_says_what_it_can(report):
     text = visible(report_html(report))
     assert "Строки изменения не показаны" in text and "изменилось 96 из 3072" in text

@@ -358,6 +358,16 @@ def rule_changes(baseline: RuleSet, proposal: RuleSet) -> list[dict]:
     return out
 
 
+def new_numbers(baseline: RuleSet, proposal: RuleSet) -> list[str]:
+    """Warnings for the programme numbers the proposal's tables name and the baseline's do not (what an
+    editor would have warned about, read from the two rule sets: for a proposal made by hand)."""
+    def numbers(ruleset):
+        return {n.number for t in ruleset.tables.values() if t.kind == "decision" for r in t.rows
+                for ns in r.ripso.values() for n in ns}
+    return [f"Программы N {n} нет ни в одной строке действующих таблиц: проверьте номер, если это не новая программа."
+            for n in sorted(numbers(proposal) - numbers(baseline))]
+
+
 def row_columns(ruleset: RuleSet, table_id: str) -> dict[str, list[str]]:
     """The columns a row form shows, by kind: criteria (set and flag), the programme numbers and the row's
     own (id, seed line, form, note)."""

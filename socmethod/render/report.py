@@ -10,7 +10,7 @@ from datetime import datetime
 
 import numpy as np
 
-from socmethod.analysis.editor import rule_changes
+from socmethod.analysis.editor import new_numbers, rule_changes
 from socmethod.analysis.frames import cell_counts, changed_regions, focus_answers, gap_cells, gap_kinds, gaps_frame, space_frame
 from socmethod.analysis.labels import (
     category_words,
@@ -35,7 +35,7 @@ REPORT_REGIONS = 30       # regions of the space listed per category
 # --- the impact of a change ----------------------------------------------------------------------------------
 
 def report_html(report: dict, baseline: RuleSet | None = None, proposal: RuleSet | None = None, *,
-                warnings=(), generated: datetime | None = None) -> str:
+                warnings=None, generated: datetime | None = None) -> str:
     """A self-contained HTML report of a `diff`: the change row by row (with the rule sets it needs, the
     change is read from them), both rule sets and their readings, the transitions with charts, before/after
     heat maps, the case bank's and the register's changed cases with their ids, the refused rows."""
@@ -47,8 +47,10 @@ def report_document(context: dict) -> str:
     return render("workbench/report.html.j2", **context)
 
 
-def report_context(report: dict, baseline: RuleSet | None, proposal: RuleSet | None, *, warnings=(),
+def report_context(report: dict, baseline: RuleSet | None, proposal: RuleSet | None, *, warnings=None,
                    generated: datetime | None = None) -> dict:
+    """Everything the report shows. `warnings`: the editor's, if the change was made in it; otherwise the
+    programme numbers new to the tables are read from the two rule sets."""
     words = baseline or bundled_ruleset()
     generated = generated or datetime.now()
     both = baseline is not None and proposal is not None
@@ -60,7 +62,7 @@ def report_context(report: dict, baseline: RuleSet | None, proposal: RuleSet | N
                       _rule_set("Проект", report["proposal"], proposal or words)],
         "same_readings": report["baseline"]["readings"] == report["proposal"]["readings"],
         "changes": rule_changes(baseline, proposal) if both else None,
-        "warnings": list(warnings),
+        "warnings": list(warnings) if warnings is not None else new_numbers(baseline, proposal) if both else [],
         "space": [],
         "case_bank": _case_bank(report["case_bank"], baseline or words, proposal or words),
         "register": _register(report["register"], words) if report.get("register") else None,
