@@ -16,7 +16,7 @@ import pytest
 from socmethod.serving.voila import voila_command, voila_env
 from tests.support.page_driver import free_port, launch, require_chromium
 from tests.support.processes import stop_session
-from tests.test_workbench_page import cp1251_register
+from tests.support.workbench import cp1251_register
 
 pytestmark = pytest.mark.browser
 

@@ -4,10 +4,8 @@ cases, the register assessed under both rule sets) carrying the ids and district
 left on disk; the heat maps and the gaps tab; Russian words only on the page."""
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,25 +13,7 @@ from pathlib import Path
 import pytest
 
 from socmethod.core.resources import data_path
-from tests.test_workbench_report import CODES, visible
-
-EXAMPLE = data_path("examples", "register.csv")
-
-
-def cp1251_register() -> bytes:
-    """The example register as Russian Excel saves it: Windows-1251, «;» between cells."""
-    rows = list(csv.reader(io.StringIO(EXAMPLE.read_text(encoding="utf-8"))))
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return out.getvalue().encode("cp1251")
-
-
-def downloads(html: str) -> dict[str, tuple[str, bytes]]:
-    """kind -> (file name, bytes) of the page's download links."""
-    out = {}
-    for name, href, kind in re.findall(r'<a download="([^"]+)" href="([^"]+)" data-sm-download="([^"]+)"', html):
-        out[kind] = (name, base64.b64decode(href.split("base64,", 1)[1]))
-    return out
+from tests.support.workbench import CODES, EXAMPLE, cp1251_register, downloads, visible
 
 
 def upload(panel, name: str, data: bytes) -> None:

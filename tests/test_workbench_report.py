@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from html.parser import HTMLParser
 
 import pytest
 
@@ -16,36 +15,7 @@ from socmethod.analysis.impact import diff
 from socmethod.cli import main
 from socmethod.core.resources import data_path
 from socmethod.render.report import report_filename, report_html
-
-EXAMPLE = data_path("examples", "register.csv")
-# Codes that must never reach a reader of a page or report (its CSV and JSON keep them).
-CODES = ("elderly", "disabled_adult", "disabled_child", "day_care_up_to_4h", "day_care_over_4h", "residential_temporary",
-         "residential_permanent", "psychoneurological", "not_required", "any_of_group", "mobility_lost", "=none",
-         "score_out_of_range", "bad_value")
-
-
-class _Text(HTMLParser):
-    """The words a reader sees: text outside <style>, and outside the charts' SVG (drawn, not read)."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self.skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("style", "svg")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("style", "svg")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
-def visible(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+from tests.support.workbench import CODES, EXAMPLE, visible
 
 
 @pytest.fixture(scope="module")
