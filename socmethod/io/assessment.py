@@ -128,6 +128,10 @@ def encode_frame(frame: pd.DataFrame, ruleset: RuleSet):
         for optional_table_field in _optional_table_fields(ruleset, category):
             if optional_table_field in frame.columns:
                 fast &= ~(in_cat & filled(optional_table_field))
+    # Answers a table key is derived from (impairments -> impairment, ...) go the exact way: the engine derives.
+    for column in ruleset.derivation_inputs():
+        if column in frame.columns:
+            fast &= ~filled(column)
     for fname, fspec in ruleset.fields.items():
         known_columns.add(fname)
         kind = fspec["kind"]
