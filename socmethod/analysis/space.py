@@ -165,13 +165,36 @@ def describe_region(region: dict, ruleset: RuleSet) -> str:
     return "; ".join(parts) or "любые значения"
 
 
+# --- findings: what the text leaves open (ruleset.toml [findings]) ------------------------------------
+
+def findings(ruleset: RuleSet) -> list[dict]:
+    """The rule set's findings, each with its line; one with a `check` also says what the rule set in
+    force shows (unused_ripso: the numbers from N 1 to the highest used that no row names, under any
+    reading), so a change that settles it is seen."""
+    out = []
+    for fid, spec in ruleset.findings.items():
+        entry = {"id": fid, "title": spec["title"], "text": spec["text"], "seed_line": spec["seed_line"]}
+        if spec.get("check") == "unused_ripso":
+            numbers = unused_ripso(ruleset)
+            entry["check"] = {"numbers": numbers, "holds": bool(numbers)}
+        out.append(entry)
+    return out
+
+
+def unused_ripso(ruleset: RuleSet) -> list[int]:
+    used = {n.number for t in ruleset.tables.values() if t.kind == "decision" for r in t.rows
+            for numbers in r.ripso.values() for n in numbers}
+    return [n for n in range(1, max(used, default=0) + 1) if n not in used]
+
+
 # --- analysis of one rule set --------------------------------------------------------------------------
 
 def analyse(ruleset: RuleSet | None = None, readings: dict | None = None, max_regions: int = 200) -> dict:
-    """Gaps, overlaps, dead and covered rows of every decision table, under `readings`."""
+    """Gaps, overlaps, dead and covered rows of every decision table, under `readings`, and the rule set's
+    findings (what the text leaves open, beside the gaps)."""
     ruleset = ruleset or bundled_ruleset()
     readings = ruleset.resolve_readings(readings)
-    report = {"rule_set": ruleset.info(), "readings": readings, "categories": {}}
+    report = {"rule_set": ruleset.info(), "readings": readings, "categories": {}, "findings": findings(ruleset)}
     for category in decision_categories(ruleset):
         fields = space_fields([ruleset], [readings], category)
         space = enumerate_space(ruleset, category, fields)
