@@ -339,3 +339,41 @@ def test_a_register_with_derivation_answers_gives_what_assess_gives(tmp_path):
                                           "3.2-multiple-residential_temporary"]
     assert "3.2-sensory-day_care_over_4h" in out[1]["rules"] and "3.2-physical-day_care_over_4h" in out[1]["rules"]
     assert "3.1-N1" in out[2]["rules"]
+
+
+# --- the plain questions the calculator asks (ruleset.toml [questions]) -----------------------------------
+
+QUESTIONS = RULES.spec["questions"]
+# What each option's words must name, by the seed's definitions: 804 (intellectual), 806 (musculoskeletal;
+# a general disease), 793/798 (sensory: sight or hearing), 794 (mental).
+MUST_SAY = {"intellectual": ("умственн",), "motor": ("опорно-двигательн",), "sensory": ("зрени", "слух"),
+            "mental": ("психическ",), "general_disease": ("общему заболеванию",)}
+
+
+def test_the_impairment_question_asks_about_difficulties_not_categories():
+    q = QUESTIONS["impairments"]
+    assert set(q["options"]) == set(RULES.fields["impairments"]["values"])
+    for value, words in MUST_SAY.items():
+        text = q["options"][value]["text"].lower()
+        assert all(w in text for w in words), (value, text)
+    everything = " ".join([q["question"], q["hint"]] + [o["text"] for o in q["options"].values()]).lower()
+    assert "множествен" not in everything and "категори" not in q["question"].lower()
+    assert "все" in q["question"] or "всё" in q["question"]
+    assert {o["seed_line"] for o in q["options"].values()} <= {793, 794, 804, 806, 807}
+
+
+def test_loneliness_is_asked_one_thing_at_a_time():
+    alone, couple, helped = (QUESTIONS[k]["question"].lower() for k in ("lives_by_self", "couple_living_alone",
+                                                                       "relatives_help"))
+    assert "один" in alone and "родствен" not in alone and "муж" not in alone
+    assert "муж" in couple and "помога" not in couple
+    assert "родствен" in helped and "один" not in helped
+    for key in ("lives_by_self", "couple_living_alone", "relatives_help"):
+        assert key in RULES.derivations["lives_alone"]["from"]
+
+
+def test_medical_indications_are_asked_by_kind():
+    q = QUESTIONS["medical_indications_kinds"]
+    assert set(q["options"]) == set(RULES.fields["medical_indications_kinds"]["values"])
+    assert "уход" in q["options"]["constant_care"]["text"] and "тревожная кнопка" in q["options"]["alarm_button"]["text"]
+    assert all(o["seed_line"] == 894 for o in q["options"].values())

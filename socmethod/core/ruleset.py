@@ -430,6 +430,15 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
                                allowed="Поля описаны в разделе [fields].")
     derivations = spec.get("derive", {})
     check_derivations(derivations, spec, tables)
+    for key, question in spec.get("questions", {}).items():
+        field_spec = spec["fields"].get(key)
+        options = question.get("options", {})
+        if field_spec is None or not question.get("question") or not isinstance(question.get("seed_line"), int) \
+                or not set(options) <= set(field_spec.get("values", [])) \
+                or any(not isinstance(o, dict) or not o.get("text") or not isinstance(o.get("seed_line"), int)
+                       for o in options.values()):
+            raise KitError("rule_set_invalid", key, where="ruleset.toml, [questions]", value=f"вопрос «{key}»",
+                           allowed="Вопрос к полю из [fields]: question, seed_line; варианты — значения поля с text и seed_line.")
     findings = spec.get("findings", {})
     for name, finding in findings.items():
         line = finding.get("seed_line") if isinstance(finding, dict) else None
