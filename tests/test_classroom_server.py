@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 
 from socmethod.apps import training
 from tests.support.page_driver import free_port, launch, require_chromium
+from tests.support.processes import stop_session
 from tests.test_training import reference_answer
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
@@ -64,14 +64,7 @@ def classroom(tmp_path_factory):
             time.sleep(0.5)
         yield {"base": f"http://127.0.0.1:{port}/", "trainer": f"http://127.0.0.1:{trainer_port}/", "results": results}
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_session(proc)
         proc.stderr.close()
 
 

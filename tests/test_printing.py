@@ -246,7 +246,7 @@ def test_print_cli_html(tmp_path, capsys):
 @pytest.mark.parametrize("argv, code", [
     (["conclusion", "{tmp}/missing.json", "--out", "{tmp}/x.html"], "file_not_found"),
     (["conclusion", "{tmp}/case.json", "--out", "{tmp}/x.docx"], "bad_argument"),
-    (["conclusion", "{tmp}/case.json", "--out", "{tmp}/no/such/dir/x.html"], "bad_argument"),
+    (["conclusion", "{tmp}/case.json", "--out", "{tmp}/no/such/dir/x.html"], "no_directory"),   # the same code as every other command
     (["conclusion", "{tmp}/case.json", "--reading", "empty_cell", "--out", "{tmp}/x.html"], "bad_argument"),
     (["conclusion", "{tmp}/case.json", "--reading", "nope=1", "--out", "{tmp}/x.html"], "unknown_reading"),
     (["application", "--form", "castle", "--out", "{tmp}/x.html"], "bad_value"),
@@ -382,16 +382,16 @@ def _broken(name: str, edit) -> KitError:
     ("form1", lambda r: r["text"]["title"].update(text="  "), "rule_set_invalid", "text.title.text"),
     ("form1", lambda r: r["text"]["title"].update(line=773), "rule_set_invalid", "text.title.line"),
     ("form1", lambda r: r["text"].update(title="Заключение"), "rule_set_invalid", "text.title"),
-    ("form1", lambda r: r["categories"][5]["when"].update(impairment="multple"), "bad_value", "categories.5.when.impairment"),
-    ("form1", lambda r: r["categories"][0]["when"].update(alone=True), "rule_set_invalid", "categories.0.when.alone"),
-    ("form1", lambda r: r["categories"][1].update(id="elderly_alone"), "rule_set_invalid", "categories.1.id"),
+    ("form1", lambda r: r["categories"][5]["when"].update(impairment="multple"), "rule_set_invalid", "categories[«disabled_adult.multiple»].when"),
+    ("form1", lambda r: r["categories"][0]["when"].update(alone=True), "rule_set_invalid", "categories[«elderly_alone»].when.alone"),
+    ("form1", lambda r: r["categories"][1].update(id="elderly_alone"), "rule_set_invalid", "categories[«elderly_alone»].id"),
     ("form1", lambda r: r["scales"]["mobility"].pop("final"), "missing_key", "scales.mobility.final"),
-    ("form1", lambda r: r["criteria"]["3.2"]["footnotes"][1].pop("seed_line"), "missing_key", "criteria.3.2.footnotes.1.seed_line"),
+    ("form1", lambda r: r["criteria"]["3.2"]["footnotes"][1].pop("seed_line"), "missing_key", "criteria.3.2.footnotes[2].seed_line"),
     ("form1", lambda r: r.pop("ripso_conditions"), "missing_key", "ripso_conditions"),
     ("form1", lambda r: r.update(ripso_condition=r["ripso_conditions"]), "rule_set_invalid", "ripso_condition"),
-    ("form1", lambda r: r["other_forms"].update(pupil={"text": "Форма 4", "seed_line": 1}), "rule_set_invalid", "pupil"),
-    ("application", lambda r: r["footnotes"][2].pop("text"), "missing_key", "footnotes.2.text"),
-    ("provider_conclusion", lambda r: r["evaluations"][0].pop("id"), "missing_key", "evaluations.0.id"),
+    ("form1", lambda r: r["other_forms"].update(pupil={"text": "Форма 4", "seed_line": 1}), "rule_set_invalid", "other_forms.pupil"),
+    ("application", lambda r: r["footnotes"][2].pop("text"), "missing_key", "footnotes[3].text"),
+    ("provider_conclusion", lambda r: r["evaluations"][0].pop("id"), "missing_key", "evaluations[1].id"),
     ("common", lambda r: r["text"].pop("procedure_appendix"), "missing_key", "text.procedure_appendix"),
 ])
 def test_missing_or_malformed_entry_is_refused_naming_file_and_key(name, edit, code, field):

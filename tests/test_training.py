@@ -8,7 +8,6 @@ import http.client
 import io
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from socmethod.io.casebank import bundled_case_bank, case_by_id, load_case_bank,
 from socmethod.procedure.deadlines import procedure_deadlines
 from socmethod.serving.classroom import classroom_command, is_loopback, resolve_token
 from socmethod.serving.classroom import main as classroom_main
+from tests.support.processes import stop_session
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = bundled_case_bank()
@@ -421,12 +421,12 @@ def _broken_data(tmp_path, monkeypatch, name: str, old: str, new: str) -> None:
     monkeypatch.setenv("SOCMETHOD_DATA", str(tmp_path / "data"))
 
 
-@pytest.mark.parametrize("old, new, fragment", [
-    ("seed_line = 401", 'seed_line = "401"', "шаг 2, seed_line"),
-    ('deadline = "survey"', 'deadline = "surveyy"', "срок «surveyy» не найден"),
-    ('short = "решение"\n', "", "шаг 4, short"),
+@pytest.mark.parametrize("old, new, fragment, code", [
+    ("seed_line = 401", 'seed_line = "401"', "шаг 2.seed_line", "malformed_file"),
+    ('deadline = "survey"', 'deadline = "surveyy"', "срок «surveyy» не найден", "malformed_file"),
+    ('short = "решение"\n', "", "шаг 4.short", "missing_key"),
 ])
-def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, fragment):
+def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, fragment, code):
     from socmethod.apps.training.route import route_steps
     assert [s["deadline"] for s in route_steps()][:3] == [None, "survey", "conclusion"]
     _broken_data(tmp_path, monkeypatch, "route.toml", old, new)
@@ -434,7 +434,7 @@ def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, 
     try:
         with pytest.raises(KitError) as err:
             route_steps()
-        assert err.value.code == "malformed_file"
+        assert err.value.code == code
         assert "route.toml" in err.value.message and fragment in err.value.message
     finally:
         route_steps.cache_clear()
@@ -447,7 +447,8 @@ def test_the_training_words_are_checked_when_loaded(tmp_path, monkeypatch):
     try:
         with pytest.raises(KitError) as err:
             texts()
-        assert "training.toml" in err.value.message and "[scale_short].mobility" in err.value.message
+        assert "training.toml" in err.value.message and "scale_short.mobility" in err.value.message
+        assert err.value.code == "missing_key"
     finally:
         texts.cache_clear()
 
@@ -548,14 +549,7 @@ def classroom(tmp_path):
         yield port, trainer_port, token
     finally:
         # The server and its two Voila children share the session started above.
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_session(proc)
         proc.stderr.close()
 
 
@@ -571,3 +565,11 @@ def test_classroom_server_refuses_requests_without_the_token(classroom):
     assert _get(port, f"/voila/render/training_practice.ipynb?token={token}")[0] == 200
     # The trainer's page is on loopback only and needs no token there.
     assert _get(trainer_port, "/")[0] == 200
+
+
+def test_a_trainees_ripso_field_refuses_odd_digits_with_a_message():
+    assert training.parse_ripso("N 1; №4 17") == [1, 4, 17]
+    for text in ("²", "1, ٣", "4a"):
+        with pytest.raises(KitError) as err:
+            training.parse_ripso(text)
+        assert err.value.code == "bad_value" and err.value.field == "РИПСО"

@@ -10,8 +10,9 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from socmethod.core.errors import KitError
+from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.ruleset import RuleSet, bundled_ruleset, load_ruleset
+from socmethod.io.files import os_reason
 
 CHANGE_ACTIONS = ("edit", "add", "remove")
 
@@ -26,6 +27,9 @@ def load_rules(spec: str | Path | None, base: RuleSet | None = None) -> RuleSet:
         return load_ruleset(path)
     if path.suffix.lower() == ".toml" and path.is_file():
         return apply_change_file(path, base or bundled_ruleset())
+    if path.exists():
+        raise KitError("bad_argument", "--rules", value=f"«{spec}» — не каталог правил и не файл изменений",
+                       allowed="Укажите каталог набора правил (с ruleset.toml) или файл изменений .toml.")
     raise KitError("file_not_found", value=str(spec))
 
 
@@ -47,9 +51,9 @@ def apply_change_file(change_path: str | Path, base: RuleSet) -> RuleSet:
     try:
         spec = tomllib.loads(change_path.read_bytes().decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KitError("malformed_file", where=where, value=str(exc), allowed="TOML, UTF-8") from None
+        raise KitError("malformed_file", where=where, value=syntax_problem(exc), allowed="TOML, UTF-8") from None
     except OSError as exc:
-        raise KitError("not_a_file", value=str(change_path), allowed=exc.strerror or "ошибка чтения") from None
+        raise KitError("not_a_file", value=str(change_path), allowed=os_reason(exc)) from None
     changes = spec.get("change", [])
     if not isinstance(changes, list) or not changes:
         raise KitError("rule_set_invalid", "change", where=where, value="нет ни одного раздела [[change]]",

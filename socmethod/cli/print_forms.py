@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from functools import partial
 
 from socmethod.cli.parser import KitArgumentParser, parse_readings
@@ -16,7 +15,7 @@ from socmethod.core.errors import KitError
 from socmethod.core.ruleset import bundled_ruleset
 from socmethod.io.casefiles import read_single_case
 from socmethod.render.cards import cards_html
-from socmethod.render.pdf import write_document
+from socmethod.render.pdf import check_document_path, write_document
 from socmethod.render.printing import application_circumstances, application_html, conclusion_html, provider_conclusion_html
 
 _USAGE_RU = ("Примеры: socmethod print conclusion СЛУЧАЙ.json --out заключение.pdf; "
@@ -36,8 +35,7 @@ def _conclusion_arguments(p: argparse.ArgumentParser) -> None:
 
 def _conclusion(ns) -> str:
     ruleset = ruleset_of(ns.rules)
-    data = sys.stdin.buffer.read() if ns.case == "-" else None
-    case = read_single_case(ns.case, data, ruleset)
+    case = read_single_case(ns.case, ruleset=ruleset)   # stdin too: at most 1 MiB is read
     result = assess(case, parse_readings(ns.reading), ruleset)
     return conclusion_html(case, result, rules=ruleset, appendices=ns.appendices)
 
@@ -99,7 +97,9 @@ def run(argv: list[str]) -> int:
             ns = _parser().parse_args(argv)
         except SystemExit as exc:  # --help: argparse has printed it already
             return exc.code if isinstance(exc.code, int) else 0
-        written = write_document(DOCUMENTS[ns.document][2](ns), ns.out)
+        inputs = [ns.case] if getattr(ns, "case", None) else []
+        check_document_path(ns.out, inputs)          # before the work: never over the case file, never lost
+        written = write_document(DOCUMENTS[ns.document][2](ns), ns.out, inputs)
     except KitError as err:
         print(json.dumps({"error": err.to_dict()}, ensure_ascii=False))
         return 2

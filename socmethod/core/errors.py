@@ -4,6 +4,7 @@ Every entry point turns bad input into a KitError; nothing else should ever reac
 """
 from __future__ import annotations
 
+import re
 import reprlib
 import tomllib
 from functools import lru_cache
@@ -62,3 +63,28 @@ def _short(value, limit: int = 80) -> str:
 _BOUNDED = reprlib.Repr()
 _BOUNDED.maxlevel, _BOUNDED.maxdict, _BOUNDED.maxlist, _BOUNDED.maxtuple, _BOUNDED.maxset = 3, 6, 6, 6, 6
 _BOUNDED.maxstring, _BOUNDED.maxother, _BOUNDED.maxlong = 60, 60, 40
+
+
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def syntax_problem(exc: Exception) -> str:
+    """What a parser (JSON, YAML, TOML, a decoder) complains of, in Russian with the place, for a message:
+    the parsers speak English, and a user reads Russian. Our own hooks' messages are Russian already."""
+    text = str(exc)
+    if any("а" <= ch.lower() <= "я" for ch in text):
+        return text
+    line = column = None
+    if hasattr(exc, "lineno") and hasattr(exc, "colno"):                    # json.JSONDecodeError
+        line, column = exc.lineno, exc.colno
+    elif getattr(exc, "problem_mark", None) is not None:                    # yaml.MarkedYAMLError
+        line, column = exc.problem_mark.line + 1, exc.problem_mark.column + 1
+    elif (m := _TOML_PLACE.search(text)) is not None:                       # tomllib.TOMLDecodeError
+        line, column = int(m.group(1)), int(m.group(2))
+    if isinstance(exc, UnicodeDecodeError):
+        return f"недопустимая последовательность байтов в позиции {exc.start}"
+    if isinstance(exc, RecursionError):
+        return "слишком глубокая вложенность"
+    if line is not None:
+        return f"ошибка разметки в строке {line}, столбце {column}"
+    return "ошибка разметки"

@@ -20,8 +20,6 @@ import os
 import re
 import secrets
 import sys
-import tempfile
-from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
@@ -144,10 +142,7 @@ class CardsHandler(_PageHandler):
 
 
 def _print_pdf(text: str) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="socmethod-cards-") as tmp:
-        path = Path(tmp) / "cards.pdf"
-        html_to_pdf(text, str(path))
-        return path.read_bytes()
+    return html_to_pdf(text)          # the PDF's bytes: nothing of the trainer's is written to disk
 
 
 class ClassroomVoila(Voila):

@@ -74,7 +74,7 @@ def parse_ripso(text) -> list[int]:
                                       .replace("n", " ")) if t]
         numbers = []
         for t in tokens:
-            if not t.isdigit():
+            if not (t.isascii() and t.isdigit()):      # «²» passes isdigit, not int()
                 raise KitError("bad_value", "РИПСО", value=t, allowed="номера РИПСО через запятую, например: 1, 4")
             numbers.append(int(t))
     for n in numbers:

@@ -2,56 +2,28 @@
 data/deadlines.toml on the production calendar, for an application date a trainee picks."""
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 
 from socmethod.apps.training.words import weekday_short
-from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
+from socmethod.core.schema import ListOf, OneOf, SeedLine, Table, Text, check, load_toml
 from socmethod.procedure.deadlines import is_working_day, load_rules, procedure_deadlines
 from socmethod.render import render
 
 ROUTE_FILE = "route.toml"
-STEP_KEYS = {"step": str, "short": str, "paragraph": str, "seed_line": int, "document": str}
-
-
-def _refuse(key: str, what: str) -> KitError:
-    return KitError("malformed_file", where=f"data/{ROUTE_FILE}, {key}", value=what,
-                    allowed=f"Исправьте data/{ROUTE_FILE} по описанию в его начале.")
+STEP = Table(required={"step": Text(), "short": Text(), "paragraph": Text(), "seed_line": SeedLine(), "document": Text()},
+             optional={"deadline": OneOf(lambda: [d["id"] for d in load_rules()["deadline"]],
+                                         what="срок «{value}» не найден в data/deadlines.toml")})
+ROUTE = Table(required={"step": ListOf(STEP, min=1, name="шаг")})
 
 
 @lru_cache(maxsize=1)
 def route_steps() -> tuple[dict, ...]:
     """The steps of data/route.toml, each with every key present and a deadline that data/deadlines.toml
     knows; a defect is refused naming the step and the key."""
-    path = data_path(ROUTE_FILE)
-    try:
-        with open(path, "rb") as fh:
-            spec = tomllib.load(fh)
-    except FileNotFoundError:
-        raise KitError("file_not_found", value=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise KitError("malformed_file", where=f"data/{ROUTE_FILE}", value=str(exc)) from None
-    steps = spec.get("step")
-    if not isinstance(steps, list) or not steps:
-        raise _refuse("[[step]]", "нет ни одного шага")
-    known = {d["id"] for d in load_rules()["deadline"]}
-    out = []
-    for n, step in enumerate(steps, start=1):
-        for key, kind in STEP_KEYS.items():
-            value = step.get(key)
-            if not isinstance(value, kind) or isinstance(value, bool) or (kind is str and not value.strip()):
-                raise _refuse(f"шаг {n}, {key}", "нет значения" if value is None else f"неверное значение «{value}»")
-        extra = sorted(set(step) - set(STEP_KEYS) - {"deadline"})
-        if extra:
-            raise _refuse(f"шаг {n}", "лишние ключи " + ", ".join(extra))
-        deadline = step.get("deadline")
-        if deadline is not None and deadline not in known:
-            raise _refuse(f"шаг {n}, deadline", f"срок «{deadline}» не найден в data/deadlines.toml")
-        out.append({**step, "deadline": deadline})
-    return tuple(out)
+    spec = check(load_toml(ROUTE_FILE), ROUTE, f"data/{ROUTE_FILE}", code="malformed_file")
+    return tuple({**step, "deadline": step.get("deadline")} for step in spec["step"])
 
 
 def route(applied: date, decided: date | None = None, programme_end: date | None = None) -> dict:

@@ -4,50 +4,32 @@ breaking a page in front of a group)."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 
-from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
 from socmethod.core.ruleset import bundled_ruleset
 from socmethod.core.scales import SCALE_NAMES
+from socmethod.core.schema import ListOf, Table, Text, Where, check, load_toml
 
 WORDS_FILE = "training.toml"
 ROW_STATUSES = ("match", "depends", "near", "no", "other", "na")
 
 
-def _refuse(key: str, what: str) -> KitError:
-    return KitError("malformed_file", where=f"data/{WORDS_FILE}, {key}", value=what,
-                    allowed=f"Исправьте data/{WORDS_FILE} по описанию в его начале.")
+def _with_slot(text: str) -> str | None:
+    return None if "{}" in text else "в тексте нет места для значения «{}»"
+
+
+WORDS = Table(required={
+    "scale_short": Table(required={name: Text() for name in SCALE_NAMES}),
+    "value_formats": Table(required={key: Where(Text(), _with_slot) for key in ("early_help_criterion", "age_months")}),
+    "row_status": Table(required={status: Text() for status in ROW_STATUSES}),
+    "weekdays": Table(required={"short": ListOf(Text(), exactly=7)}),
+})
 
 
 @lru_cache(maxsize=1)
 def texts() -> dict:
     """data/training.toml, with every section and key the pages use present and of the right type."""
-    path = data_path(WORDS_FILE)
-    try:
-        with open(path, "rb") as fh:
-            spec = tomllib.load(fh)
-    except FileNotFoundError:
-        raise KitError("file_not_found", value=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise KitError("malformed_file", where=f"data/{WORDS_FILE}", value=str(exc)) from None
-    wanted = {"scale_short": SCALE_NAMES, "value_formats": ("early_help_criterion", "age_months"),
-              "row_status": ROW_STATUSES}
-    for section, keys in wanted.items():
-        table = spec.get(section)
-        if not isinstance(table, dict):
-            raise _refuse(f"[{section}]", "нет раздела")
-        for key in keys:
-            if not isinstance(table.get(key), str) or not table[key].strip():
-                raise _refuse(f"[{section}].{key}", "нет текста")
-    for key in ("early_help_criterion", "age_months"):
-        if "{}" not in spec["value_formats"][key]:
-            raise _refuse(f"[value_formats].{key}", "в тексте нет места для значения «{}»")
-    days = spec.get("weekdays", {}).get("short")
-    if not (isinstance(days, list) and len(days) == 7 and all(isinstance(d, str) and d for d in days)):
-        raise _refuse("[weekdays].short", "нужен список из 7 сокращений, с понедельника")
-    return spec
+    return check(load_toml(WORDS_FILE), WORDS, f"data/{WORDS_FILE}", code="malformed_file")
 
 
 def scale_short(name: str) -> str:
