@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from socmethod import KitError, bundled_ruleset
+from socmethod import KitError, bundled_ruleset, evaluate_profile
 from socmethod.analysis.changes import apply_change_file
 from socmethod.analysis.readings import derivation_impact, impact
 from socmethod.analysis.space import findings
@@ -233,3 +233,83 @@ def test_both_evaluators_agree_on_generated_rule_sets_when_numbers_replace(tmp_p
     run_batch(str(register), str(tmp / "vector.csv"), readings, rules=proposal, vectorised=True)
     run_batch(str(register), str(tmp / "engine.csv"), readings, rules=proposal, vectorised=False)
     assert (tmp / "vector.csv").read_text(encoding="utf-8") == (tmp / "engine.csv").read_text(encoding="utf-8")
+
+
+# --- every option of every reading changes some outcome ----------------------------------------------------
+
+def _elderly(**kw) -> dict:
+    return {"category": "elderly", "disability_group": "II", "self_care": 1, "mobility": 1, "medical_indications": False,
+            "lives_alone": False, "carer_absent": False, "family_conflict": False, "psychiatrist_recommends": "none", **kw}
+
+
+def _disabled(impairment=None, **kw) -> dict:
+    p = {"category": "disabled_adult", "disability_group": "II", "self_care": 2, "mobility": 2,
+         "ipra_social_rehabilitation": True, "medical_indications": False, "lives_alone": False, "carer_absent": False,
+         "family_conflict": False, "psychiatrist_recommends": "none", "social_housing_flat": False,
+         "needs_social_labour_rehab": False}
+    if impairment:
+        p["impairment"] = impairment
+    return {**p, **kw}
+
+
+def _child(**kw) -> dict:
+    p = {k: v for k, v in _disabled(**kw).items()
+         if k not in ("disability_group", "social_housing_flat", "needs_social_labour_rehab")}
+    return {**p, "category": "disabled_child"}
+
+
+# (reading, option) -> a profile whose outcome (rows, numbers, dependencies, early-help verdict) differs from
+# the default readings' outcome. Each profile is read from the seed: the row or definition it turns on.
+CHANGED_BY = {
+    ("empty_cell", "must_be_absent"): _elderly(disability_group="none", mobility=0, lives_alone=True, family_conflict=True),
+    ("star_footnote", "literal"): _elderly(lives_alone=True),                                   # 1134 N 6
+    ("psychiatrist_note", "pni_only"): _disabled("intellectual", medical_indications=True,
+                                                 psychiatrist_recommends="general"),            # 1170
+    ("early_help_upper_age", "under_7"): {"category": "early_childhood", "age_months": 90, "early_help_criteria": [4]},
+    ("early_help_upper_age_5", "under_7"): {"category": "early_childhood", "age_months": 90, "early_help_criteria": [5]},
+    ("row_1160", "group_lost"): _disabled("multiple", disability_group="I", mobility=3, medical_indications=True,
+                                          psychiatrist_recommends="general"),
+    ("row_1160", "self_care_lost"): _disabled("multiple", self_care=0, mobility=3, medical_indications=True,
+                                              psychiatrist_recommends="general"),
+    ("row_1165", "lonely_shifted"): _disabled("intellectual", family_conflict=True),            # 1165
+    ("ipra_column", "if_ipra_exists"): _disabled("physical", ipra_social_rehabilitation=False, no_ipra=True),
+    ("ipra_column", "not_required"): _disabled("physical", ipra_social_rehabilitation=False),
+    ("conditional_number", "replacing"): _disabled("intellectual", family_conflict=True, social_housing_flat=True),
+    ("impairments_motor_sensory", "physical"): _disabled(impairments=["motor", "sensory"]),
+    ("impairments_motor_sensory", "sensory"): _disabled(impairments=["motor", "sensory"]),
+    ("impairments_motor_sensory", "not_placed"): _disabled(impairments=["motor", "sensory"]),
+    ("impairments_intellectual_general_disease", "intellectual"): _disabled(impairments=["intellectual", "general_disease"]),
+    ("impairments_intellectual_general_disease", "multiple"): _disabled(impairments=["intellectual", "general_disease"]),
+    ("impairments_intellectual_general_disease", "not_placed"): _disabled(impairments=["intellectual", "general_disease"]),
+    ("impairments_mental_with_other", "mental"): _disabled(impairments=["intellectual", "mental"]),
+    ("impairments_mental_with_other", "other"): _disabled(impairments=["mental", "sensory"], medical_indications=True,
+                                                          psychiatrist_recommends="psychoneurological"),
+    ("impairments_mental_with_other", "not_placed"): _disabled(impairments=["intellectual", "mental"]),
+    ("impairments_child_general_disease", "physical"): _child(impairments=["general_disease"]),
+    ("loneliness_couple", "not_lonely"): _elderly(lives_alone=None, couple_living_alone=True, relatives_help=False),
+    ("loneliness_helping_relatives", "not_lonely"): _elderly(lives_alone=None, lives_by_self=True, relatives_help=True),
+    ("medical_indications_31", "without_alarm_button"): _elderly(self_care=2, mobility=2, lives_alone=True,
+                                                                 medical_indications=None,
+                                                                 medical_indications_kinds=["alarm_button"]),
+    ("medical_indications_32", "care_or_ipra"): _disabled("physical", disability_group="I", medical_indications=None,
+                                                          medical_indications_kinds=["alarm_button"]),
+}
+
+
+def _outcome(result: dict) -> tuple:
+    early = result.get("early_help") or {}
+    return (tuple(r["rule"] for r in result["recommendations"]), tuple(n for r in result["recommendations"] for n in r["ripso"]),
+            tuple(d["rule"] for d in result["depends_on"]), early.get("verdict"),
+            tuple(c["criterion"] for c in early.get("criteria", [])))
+
+
+def test_every_option_of_every_reading_has_a_case_it_changes():
+    options = {(name, option) for name, spec in RULES.readings.items() for option in spec["options"]
+               if option != spec["default"]}
+    assert set(CHANGED_BY) == options, "a reading's option without a case it changes"
+    for (name, option), profile in CHANGED_BY.items():
+        # None marks a key left out: the kit derives it from the survey act's answers.
+        profile = {k: v for k, v in profile.items() if v is not None}
+        default = evaluate_profile(profile)
+        switched = evaluate_profile(profile, readings={name: option})
+        assert _outcome(default) != _outcome(switched), (name, option)
