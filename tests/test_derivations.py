@@ -104,7 +104,9 @@ def test_motor_with_sensory_gets_its_named_reading():
     derived = result["derived"]["impairment"]
     assert [(r["reading"], r["option"], r["seed_line"]) for r in derived["readings"]] == \
         [("impairments_motor_sensory", "both", 804)]
-    assert "impairments_motor_sensory" in derived["why"]
+    # The explanation names the reading by its title and option, never by its code.
+    assert RULES.readings["impairments_motor_sensory"]["title"] in derived["why"]
+    assert "impairments_motor_sensory" not in derived["why"] and "motor" not in derived["why"]
     rules = [r["rule"] for r in result["recommendations"]]
     assert "3.2-physical-day_care_over_4h" in rules and "3.2-sensory-day_care_over_4h" in rules
     assert not any(r.startswith("3.2-multiple") for r in rules)
@@ -141,6 +143,9 @@ def test_not_placed_gives_no_row_of_32_and_says_why():
     child = evaluate_profile(_profile("disabled_child", "G"))
     assert child["recommendations"] == [] and child["derived"]["impairment"]["value"] == []
     assert child["derived"]["impairment"]["steps"] == []
+    # The reading that left the child's general disease without a category is named all the same.
+    assert [r["reading"] for r in child["derived"]["impairment"]["readings"]] == ["impairments_child_general_disease"]
+    assert "не отнесён" in child["derived"]["impairment"]["why"]
 
 
 def test_mental_with_another_kind_both_categories_rows():

@@ -45,7 +45,7 @@ def derive_profile(profile: dict, ruleset: RuleSet, readings: dict) -> tuple[dic
             entry["kept"] = given is not None
         else:
             out[target] = value
-        entry["why"] = _why(target, entry, given, ruleset)
+        entry["why"] = _why(target, entry, given, ruleset, spec)
         explained[target] = entry
     return out, explained
 
@@ -80,18 +80,19 @@ def _categories(target_values: list, spec: dict, profile: dict, ruleset: RuleSet
     for definition in spec.get("definitions", []):
         if "for" in definition and category not in definition["for"]:
             continue
-        if "when" in definition:
-            name, _, option = definition["when"].partition("=")
-            if readings[name] != option:
-                continue
         if not set(definition.get("all", [])) <= kinds:
             continue
         if definition.get("any") and not kinds & set(definition["any"]):
             continue
+        if "when" in definition:
+            # The kinds fit a definition a reading switches: the reading decides, whichever way it goes.
+            name, _, option = definition["when"].partition("=")
+            if name not in [u["reading"] for u in used]:
+                used.append(_reading(ruleset, name, readings))
+            if readings[name] != option:
+                continue
         met.append(definition)
         steps.append({"gives": definition["gives"], "seed_line": definition["seed_line"], "text": definition.get("text", "")})
-        if "when" in definition:
-            used.append(_reading(ruleset, definition["when"].partition("=")[0], readings))
     cats = list(dict.fromkeys(d["gives"] for d in met))
     # A definition made of others (multiple: intellectual with motor and/or sensory) replaces them.
     for d in met:
@@ -153,23 +154,24 @@ def _any_of(spec: dict, profile: dict, ruleset: RuleSet, readings: dict):
 
 # --- wording ------------------------------------------------------------------------------------------------
 
-def _why(target: str, entry: dict, given, ruleset: RuleSet) -> str:
-    """One Russian sentence: what was derived from what, by which lines, under which readings."""
+def _why(target: str, entry: dict, given, ruleset: RuleSet, spec: dict) -> str:
+    """One Russian sentence: what was derived from what, by which lines, under which readings (named by
+    their titles and options' words, never by code)."""
     label = ruleset.fields[target]["label"]
     sources = "; ".join(f"{ruleset.fields[f]['label'].lower()}: {ruleset.value_label(f, v)}" for f, v in entry["from"].items())
     lines = ", ".join(str(line) for line in dict.fromkeys(s["seed_line"] for s in entry["steps"]))
-    if entry["value"] is None:
+    value = entry["value"]
+    if value is None:
         text = f"{label}: по ответам ({sources}) не определяется — зависит от ответов, которых нет"
         if entry.get("kept"):
             text += f"; принято указанное значение «{ruleset.value_label(target, given)}»"
     else:
-        value = entry["value"]
-        shown = ruleset.value_label(target, tuple(value) if isinstance(value, list) else value)
+        shown = spec["none"] if value == [] else ruleset.value_label(target, tuple(value) if isinstance(value, list) else value)
         text = f"{label}: {shown} — по ответам ({sources})"
         if lines:
             text += f", 405-р, стр. {lines}"
     for reading in entry["readings"]:
-        text += f"; прочтение {reading['reading']} = {reading['option']} (стр. {reading['seed_line']}): {reading['text']}"
+        text += f"; прочтение «{reading['title']}» (стр. {reading['seed_line']}): {reading['text']}"
     return text + "."
 
 

@@ -477,6 +477,8 @@ def check_derivations(derivations: dict, spec: dict, tables: dict) -> None:
             raise refuse(target, f"вывод поля «{target}» из «{', '.join(map(str, inputs))}»", "Поле и исходные поля описаны в [fields].")
         source_kinds = {fields[f]["kind"] for f in inputs}
         if kind == "categories" and source_kinds == {"enum_set"} and fields[target]["kind"] == "enum":
+            if not d.get("none"):
+                raise refuse(target, "нет слов none", "none — что сказать, если ни одна категория не подошла.")
             values = set(fields[inputs[0]]["values"])
             for n, definition in enumerate(d.get("definitions", []), start=1):
                 named = set(definition.get("all", [])) | set(definition.get("any", []))
