@@ -382,3 +382,26 @@ def test_medical_indications_are_asked_by_kind():
     assert set(q["options"]) == set(RULES.fields["medical_indications_kinds"]["values"])
     assert "уход" in q["options"]["constant_care"]["text"] and "тревожная кнопка" in q["options"]["alarm_button"]["text"]
     assert all(o["seed_line"] == 894 for o in q["options"].values())
+
+
+def test_a_register_row_with_answers_that_exclude_each_other_is_refused_by_both_paths(tmp_path):
+    header = ["category", "impairment", "disability_group", "lives_alone", "carer_absent", "family_conflict",
+              "medical_indications", "ipra_social_rehabilitation", "no_ipra", "psychiatrist_recommends",
+              "self_care.hygiene", "self_care.toilet", "self_care.dressing", "self_care.medication",
+              "self_care.cooking", "self_care.eating", "self_care.housekeeping", "self_care.paperwork",
+              "mobility.shopping", "mobility.transport", "mobility.outdoor_walk", "mobility.indoors", "mobility.bed"]
+    base = ["disabled_adult", "physical", "II", "false", "false", "false", "false"]
+    rows = [base + ["true", "true", "none", *"11111011", *"11000"],        # an ИПРА that does not exist: refused
+            base + ["true", "false", "none", *"11111011", *"11000"],
+            base + ["false", "true", "none", *"11111011", *"11000"]]
+    src = tmp_path / "register.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    run_batch(str(src), str(tmp_path / "fast.csv"), vectorised=True)
+    run_batch(str(src), str(tmp_path / "slow.csv"), vectorised=False)
+    fast = (tmp_path / "fast.csv").read_text(encoding="utf-8")
+    assert fast == (tmp_path / "slow.csv").read_text(encoding="utf-8")
+    out = list(csv.DictReader(fast.splitlines()))
+    assert [(r["status"], r["error_code"]) for r in out] == [("error", "conflicting_answers"), ("ok", ""), ("ok", "")]
