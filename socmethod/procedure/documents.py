@@ -12,6 +12,12 @@ for a case in the kit's case format and the forms of service the citizen conside
                  Form 3's lists where one document suffices and <*> ones are mandatory)
     possible     circumstances that hold only for some answer to an unknown (null) question
 
+What decides a circumstance is data too: each circumstance of Form 1 says when a case shows it
+(`shown_when`: an answer «да», a category, difficulties on a scale, table 3.3's criteria), Form 3's which
+question answers it; which category gets which list is each form's `applies_to`. The functions take the
+rule set and the readings in force (default: the bundled 405-р and its default readings), so the early-help
+age bound follows early_help_upper_age / early_help_upper_age_5 and `--rules` is honoured.
+
 Stdlib only; every refusal is a KitError with a code from data/errors.toml.
 """
 from __future__ import annotations
@@ -20,23 +26,13 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from socmethod.core.engine import age_words, criteria_list_upper_age
 from socmethod.core.errors import KitError
 from socmethod.core.resources import data_path
+from socmethod.core.ruleset import RuleSet, bundled_ruleset
+from socmethod.core.scales import scale
 
 FILE = "documents.toml"
-_RULESET = ("rules", "405-r", "ruleset.toml")
-
-# Which circumstance list a category's conclusion uses. Form 1 is the conclusion for the elderly, disabled
-# adults and children and the homeless (seed lines 1079-1082); its matrix also has the early-help row.
-# Form 3 is for citizens and families (lines 1345-1362). Form 2 (minors) refers to an Appendix 2 that the
-# text does not contain (КонсультантПлюс note, line 1225), so minors get no circumstance list.
-_FORM_OF_CATEGORY = {"elderly": "form1", "disabled_adult": "form1", "disabled_child": "form1",
-                     "early_childhood": "form1", "homeless": "form1", "family": "form3"}
-_DISABLED_CATEGORIES = ("disabled_adult", "disabled_child")
-_DISABILITY_GROUPS = ("I", "II", "III")
-# The <***> status table (lines 1577-1585) names orphans, foster families, HIV and substance dependence:
-# Form 3's categories (lines 1357-1362) and, except substance dependence, Form 2's (lines 1208-1213).
-_STATUS_CATEGORIES = ("family", "minor")
 
 # Allowed keys of each kind of entry: required first, then optional. A typo in the data file is refused
 # rather than silently ignored.
@@ -48,37 +44,31 @@ _LIST = ({"id", "title", "public", "source", "seed_line", "forms", "items"},
          {"categories", "except_categories", "when", "note"})
 _F1 = ({"title", "source", "seed_line", "applies_to", "columns", "circumstances", "footnotes"}, {"rule_text", "note"})
 _F1_COL = ({"column", "doc", "source", "seed_line"}, {"title"})
-_F1_CIRC = ({"id", "title", "public", "source", "seed_line", "cells", "documents"}, {"footnotes", "raw", "note"})
+_F1_CIRC = ({"id", "title", "public", "source", "seed_line", "cells", "documents"},
+            {"footnotes", "raw", "note", "shown_when"})
+_F1_WHEN = ({"why", "seed_line"}, {"scales", "categories", "answer", "criteria", "why_possible", "note"})
 _F1_NOTE = ({"marker", "text", "public", "source", "seed_line"},
             {"one_of", "one_of_seed_lines", "applies_to_doc", "note"})
-_F3 = ({"title", "source", "seed_line", "applies_to", "marks", "notes", "circumstances", "status"}, {"note"})
-_F3_MARK = ({"marker", "text", "source", "seed_line"}, {"public", "note"})
+_F3 = ({"title", "source", "seed_line", "applies_to", "marks", "notes", "circumstances", "status", "shown_why",
+        "possible_why"}, {"note"})
+_F3_MARK = ({"marker", "text", "source", "seed_line"}, {"public", "rule_text", "note"})
 _F3_NOTE = ({"text", "source", "seed_line"}, {"public", "doc", "note"})
-_F3_CIRC = ({"id", "number", "title", "public", "source", "seed_line", "items"}, {"raw", "note"})
+_F3_CIRC = ({"id", "number", "title", "public", "source", "seed_line", "items"}, {"raw", "note", "answered_by"})
 _F3_ITEM = ({"number", "doc", "source", "seed_line"}, {"title", "mandatory", "condition", "raw", "note"})
 _F3_STATUS = ({"id", "category", "public", "source", "seed_line", "documents"}, {"note"})
 _RULE = ({"id", "text", "public", "source", "seed_line"}, {"note"})
-_TOP = ({"meta", "documents", "general", "lists", "form1", "form3", "rules"}, set())
+_TOP = ({"meta", "case", "general_section", "documents", "general", "lists", "form1", "form2", "form3", "rules"}, set())
+_CASE = ({"disabled_categories", "disability_groups", "disability_unknown_when", "status_categories", "source",
+          "seed_line"}, {"note"})
+_SECTION = ({"title", "source", "seed_line"}, set())
+_F2 = ({"applies_to", "text", "source", "seed_line"}, {"note"})
 
 
 # ------------------------------------------------------------------------------------------ loading
 
-@lru_cache(maxsize=None)
-def _ruleset() -> dict:
-    with open(data_path(*_RULESET), "rb") as fh:
-        return tomllib.load(fh)
-
-
-def form_names() -> dict[str, str]:
-    """Form code -> Russian name, from ruleset.toml [forms]."""
-    return dict(_ruleset()["forms"])
-
-
-def _early_help_upper_months() -> int:
-    # Table 3.3 criteria 4-5 speak of children «не старше 7-8 лет» (line 1187); the kit's reading
-    # early_help_upper_age fixes the bound, and this module uses its default rather than a second copy.
-    reading = _ruleset()["readings"]["early_help_upper_age"]
-    return int(reading["options"][reading["default"]]["value"])
+def form_names(ruleset: RuleSet | None = None) -> dict[str, str]:
+    """Form code -> Russian name, from the rule set's [forms]."""
+    return dict((ruleset or bundled_ruleset()).forms)
 
 
 @lru_cache(maxsize=None)
@@ -99,8 +89,9 @@ def check_documents(data: dict, name: str = FILE) -> dict:
     """Check the structure of a parsed documents file; return it unchanged or raise KitError naming the
     file and the entry. Every document id a list, the matrix or a footnote refers to must be catalogued."""
     _keys(data, _TOP, name, "верхний уровень")
-    forms = set(form_names())
-    categories = set(_ruleset()["categories"])
+    rules = bundled_ruleset()
+    forms = set(rules.forms)
+    categories = set(rules.categories)
     docs = data["documents"]
     if not isinstance(docs, dict) or not docs:
         raise KitError("bad_value", "documents", value=docs, allowed="таблица [documents.<id>]", where=name)
@@ -139,15 +130,24 @@ def check_documents(data: dict, name: str = FILE) -> dict:
         for number, item in enumerate(lst["items"], start=1):
             ref(item, f"{entry}.items[{number}] ({item.get('doc')})")
 
-    _check_form1(data["form1"], docs, name, categories)
-    _check_form3(data["form3"], docs, name, categories)
+    _keys(data["case"], _CASE, name, "case")
+    _check_cited(data["case"], f"{name}, case")
+    for key in ("disabled_categories", "status_categories"):
+        _known_categories(data["case"][key], categories, name, "case")
+    _keys(data["general_section"], _SECTION, name, "general_section")
+    _check_cited(data["general_section"], f"{name}, general_section")
+    _keys(data["form2"], _F2, name, "form2")
+    _check_cited(data["form2"], f"{name}, form2")
+    _known_categories(data["form2"]["applies_to"], categories, name, "form2")
+    _check_form1(data["form1"], docs, name, categories, rules)
+    _check_form3(data["form3"], docs, name, categories, rules)
     for rule in data["rules"]:
         _keys(rule, _RULE, name, f"rules.{rule.get('id')}")
         _check_cited(rule, f"{name}, rules.{rule.get('id')}")
     return data
 
 
-def _check_form1(f1: dict, docs: dict, name: str, categories: set) -> None:
+def _check_form1(f1: dict, docs: dict, name: str, categories: set, rules: RuleSet) -> None:
     _keys(f1, _F1, name, "form1")
     _check_cited(f1, f"{name}, form1")
     _known_categories(f1["applies_to"], categories, name, "form1")
@@ -190,9 +190,34 @@ def _check_form1(f1: dict, docs: dict, name: str, categories: set) -> None:
         for key in circ.get("footnotes", []):
             if key not in footnotes:
                 raise KitError("bad_value", "footnotes", value=key, allowed=sorted(footnotes), where=f"{name}, {entry}")
+        for number, alt in enumerate(circ.get("shown_when", []), start=1):
+            _check_when(alt, rules, categories, name, f"{entry}.shown_when[{number}]")
 
 
-def _check_form3(f3: dict, docs: dict, name: str, categories: set) -> None:
+def _check_when(alt: dict, rules: RuleSet, categories: set, name: str, entry: str) -> None:
+    """One way a case shows a circumstance: `categories` alone, or with one of `scales`, `answer` (a bool
+    question), `criteria` (a criteria list's field); all named in the rule set."""
+    _keys(alt, _F1_WHEN, name, entry)
+    _check_cited(alt, f"{name}, {entry}")
+    kinds = [k for k in ("scales", "answer", "criteria") if k in alt]
+    if len(kinds) > 1 or (not kinds and "categories" not in alt):
+        raise KitError("bad_value", entry, value=", ".join(kinds) or "—", where=name,
+                       allowed="одно из scales, answer, criteria (или только categories)")
+    _known_categories(alt.get("categories", []), categories, name, entry)
+    fields = rules.fields
+    named = {"scales": [(f, "scale") for f in alt.get("scales", [])], "answer": [(alt.get("answer"), "bool")],
+             "criteria": [(alt.get("criteria"), "int_set")]}
+    for kind in kinds:
+        for field, wanted in named[kind]:
+            if fields.get(field, {}).get("kind") != wanted:
+                raise KitError("bad_value", kind, value=field, where=f"{name}, {entry}",
+                               allowed=f"поле вида {wanted} из ruleset.toml [fields]")
+    if kinds and kinds[0] != "scales" and "why_possible" not in alt:
+        raise KitError("missing_key", "why_possible", where=f"{name}, {entry}",
+                       allowed="что сказать, если ответ неизвестен")
+
+
+def _check_form3(f3: dict, docs: dict, name: str, categories: set, rules: RuleSet) -> None:
     _keys(f3, _F3, name, "form3")
     _check_cited(f3, f"{name}, form3")
     _known_categories(f3["applies_to"], categories, name, "form3")
@@ -218,6 +243,9 @@ def _check_form3(f3: dict, docs: dict, name: str, categories: set) -> None:
         _unique(circ["id"], seen, name, entry)
         if circ["number"] != position:
             raise KitError("bad_value", "number", value=circ["number"], allowed=str(position), where=f"{name}, {entry}")
+        if "answered_by" in circ and rules.fields.get(circ["answered_by"], {}).get("kind") != "bool":
+            raise KitError("bad_value", "answered_by", value=circ["answered_by"], where=f"{name}, {entry}",
+                           allowed="вопрос да/нет из ruleset.toml [fields]")
         for number, item in enumerate(circ["items"], start=1):
             item_entry = f"{entry}.items[{number}]"
             _keys(item, _F3_ITEM, name, item_entry)
@@ -282,10 +310,10 @@ def _unique(value, seen: set, name: str, entry: str) -> None:
 
 # ------------------------------------------------------------------------------------------ the case
 
-def _category(case) -> str:
+def _category(case, ruleset: RuleSet) -> str:
     if not isinstance(case, dict):
         raise KitError("not_an_object", value=type(case).__name__)
-    categories = _ruleset()["categories"]
+    categories = ruleset.categories
     category = case.get("category")
     if category is None:
         raise KitError("missing_key", "category", allowed="одно из значений " + ", ".join(categories))
@@ -294,9 +322,9 @@ def _category(case) -> str:
     return category
 
 
-def _asks(category: str, key: str) -> bool:
+def _asks(ruleset: RuleSet, category: str, key: str) -> bool:
     """Whether the case format of `category` has the question `key` (ruleset.toml [categories])."""
-    spec = _ruleset()["categories"][category]
+    spec = ruleset.categories[category]
     return key in spec.get("required", []) or key in spec.get("optional", [])
 
 
@@ -307,13 +335,7 @@ def _flag(case: dict, key: str) -> bool | None:
     return value
 
 
-@lru_cache(maxsize=None)
-def _scale_items(key: str, variant: str) -> tuple[str, ...]:
-    with open(data_path("scales.toml"), "rb") as fh:
-        return tuple(item["key"] for item in tomllib.load(fh)[key][variant]["items"])
-
-
-def _scale_state(case: dict, key: str, category: str) -> str:
+def _scale_state(case: dict, key: str, variant: str) -> str:
     """'difficulty' when any item scores 1-3, 'none' when every item of the category's scale is 0,
     'unknown' when the scale is absent, an item is null or missing."""
     scores = case.get(key)
@@ -329,96 +351,100 @@ def _scale_state(case: dict, key: str, category: str) -> str:
             raise KitError("bad_type", f"{key}.{item}", value=value, allowed="целое число 0–3 или null")
         elif value > 0:
             return "difficulty"
-    missing = set(_scale_items(key, _ruleset()["categories"][category]["scales"])) - set(scores)
+    missing = set(scale(key, variant).keys) - set(scores)
     return "unknown" if unknown or missing else "none"
 
 
-def circumstance_status(case: dict) -> dict:
-    """The circumstances a case shows and those that depend on unknown answers.
+def _form_of(category: str, data: dict) -> str | None:
+    """Which conclusion's circumstance list a category uses: each form's `applies_to` in documents.toml."""
+    for form in ("form1", "form3"):
+        if category in data[form]["applies_to"]:
+            return form
+    return None
+
+
+def _shown_by(alt: dict, case: dict, category: str, ruleset: RuleSet, readings: dict):
+    """("shown" | "possible" | None, the questions it depends on, its words) for one way of showing a
+    circumstance (documents.toml `shown_when`)."""
+    if "categories" in alt and category not in alt["categories"]:
+        return None, [], alt["why"]
+    if "scales" in alt:
+        variant = ruleset.categories[category].get("scales")
+        names = [k for k in alt["scales"] if variant and _asks(ruleset, category, k)]
+        states = {k: _scale_state(case, k, variant) for k in names}
+        if "difficulty" in states.values():
+            return "shown", [], alt["why"]
+        unknown = [k for k, state in states.items() if state == "unknown"]
+        return ("possible" if unknown else None), unknown, alt.get("why_possible", alt["why"])
+    if "answer" in alt:
+        key = alt["answer"]
+        if not _asks(ruleset, category, key):
+            return None, [], alt["why"]
+        value = _flag(case, key)
+        if value is True:
+            return "shown", [], alt["why"]
+        return ("possible" if value is None else None), [key], alt["why_possible"]
+    if "criteria" in alt:
+        key = alt["criteria"]
+        if not _asks(ruleset, category, key):
+            return None, [], alt["why"]
+        table = next(t for t in ruleset.tables.values() if t.kind == "criteria_list" and t.spec.get("field") == key)
+        upper = criteria_list_upper_age(table, ruleset, readings)
+        age_field = table.spec["age_field"]
+        held, age = case.get(key), case.get(age_field)
+        if held:
+            return "shown", [], alt["why"]
+        why = alt["why_possible"].format(limit=age_words(upper))
+        if held is None and (age is None or (isinstance(age, int) and not isinstance(age, bool) and age < upper)):
+            return "possible", [key] + ([age_field] if age is None else []), why
+        return None, [], why
+    return "shown", [], alt["why"]          # `categories` alone: the category is the circumstance
+
+
+def circumstance_status(case: dict, ruleset: RuleSet | None = None, readings: dict | None = None) -> dict:
+    """The circumstances a case shows and those that depend on unknown answers, under the rule set and the
+    readings in force (default: the bundled 405-р and its default readings).
 
     Returns {"form": "form1" | "form3" | None, "shown": [{"id", "why"}], "possible": [{"id", "why",
     "depends_on"}]}; ids are those of the form's list in data/documents.toml."""
-    category = _category(case)
-    form = _FORM_OF_CATEGORY.get(category)
+    ruleset = ruleset or bundled_ruleset()
+    readings = ruleset.resolve_readings(readings)
+    data = load_documents()
+    category = _category(case, ruleset)
+    form = _form_of(category, data)
     shown: list[dict] = []
     possible: list[dict] = []
-
-    def flag_rule(circ: str, key: str, why_true: str, why_unknown: str, asked: bool) -> None:
-        value = _flag(case, key)
-        if value is True:
-            shown.append({"id": circ, "why": why_true})
-        elif value is None and asked:
-            possible.append({"id": circ, "why": why_unknown, "depends_on": [key]})
-
     if form == "form1":
-        # self_care_loss (line 1090: «полная или частичная утрата способности … осуществлять самообслуживание,
-        # самостоятельно передвигаться»): partial loss counts, so any item scored 1-3 on either scale (degree
-        # ≥ 1, «утрачена незначительно» included) shows it. Only categories whose format has the scales.
-        scales = [key for key in ("self_care", "mobility") if _asks(category, key)]
-        states = {key: _scale_state(case, key, category) for key in scales}
-        if "difficulty" in states.values():
-            shown.append({"id": "self_care_loss",
-                          "why": "по шкалам самообслуживания или передвижения есть затруднения (балл 1–3)"})
-        elif "unknown" in states.values():
-            possible.append({"id": "self_care_loss",
-                             "why": "если есть затруднения в самообслуживании или передвижении",
-                             "depends_on": [key for key, state in states.items() if state == "unknown"]})
-        # disabled_family_member (line 1091: «наличие в семье … ребенка-инвалида …, нуждающихся в постоянном
-        # постороннем уходе»): a disabled child's own application is this circumstance; 3.3.8 (line 301)
-        # names it among a disabled child's circumstances. Nothing in the format shows it for other categories.
-        if category == "disabled_child":
-            shown.append({"id": "disabled_family_member", "why": "в семье ребёнок-инвалид"})
-        # no_care (line 1092: «отсутствие возможности обеспечения ухода (в том числе временного)») is the
-        # carer_absent question («временное отсутствие граждан, осуществляющих уход»). lives_alone is not
-        # mapped: loneliness is a criterion of tables 3.1/3.2, not a row of the matrix.
-        flag_rule("no_care", "carer_absent", "некому ухаживать (в том числе временно)",
-                  "если некому ухаживать", _asks(category, "carer_absent"))
-        # family_conflict (line 1095) is the family_conflict question, word for word.
-        flag_rule("family_conflict", "family_conflict", "в семье конфликт",
-                  "если в семье конфликт", _asks(category, "family_conflict"))
-        # homeless (line 1096) is the category «гражданин без определенного места жительства».
-        if category == "homeless":
-            shown.append({"id": "homeless", "why": "нет определённого места жительства"})
-        # early_help (line 1098, «для детей раннего возраста, имеющих проблемы в развитии») is the category
-        # early_childhood itself; a disabled child needs it when table 3.3's criteria are met (line 1184 ff.).
-        if category == "early_childhood":
-            shown.append({"id": "early_help", "why": "ребёнок раннего возраста с проблемами в развитии"})
-        elif _asks(category, "early_help_criteria"):
-            criteria = case.get("early_help_criteria")
-            age = case.get("age_months")
-            if criteria:
-                shown.append({"id": "early_help", "why": "выполнены критерии нуждаемости в ранней помощи (табл. 3.3)"})
-            elif criteria is None and (age is None or (isinstance(age, int) and age < _early_help_upper_months())):
-                possible.append({"id": "early_help",
-                                 "why": "если ребёнок младше 8 лет и выполнены критерии ранней помощи (табл. 3.3)",
-                                 "depends_on": ["early_help_criteria"] + (["age_months"] if age is None else [])})
-        # rehabilitation (line 1099, «для инвалидов трудоспособного возраста»): a disabled adult whose ИПРА
-        # recommends social rehabilitation; footnote <2> asks exactly that of the ИПРА. Not for the elderly.
-        if category == "disabled_adult":
-            flag_rule("rehabilitation", "ipra_social_rehabilitation",
-                      "в ИПРА есть рекомендации по социальной реабилитации",
-                      "если в ИПРА есть рекомендации по реабилитации", True)
+        for circ in data["form1"]["circumstances"]:
+            maybe = None
+            for alt in circ.get("shown_when", []):
+                state, depends, why = _shown_by(alt, case, category, ruleset, readings)
+                if state == "shown":
+                    shown.append({"id": circ["id"], "why": why})
+                    break
+                if state == "possible" and maybe is None:
+                    maybe = {"id": circ["id"], "why": why, "depends_on": depends}
+            else:
+                if maybe is not None:
+                    possible.append(maybe)
     elif form == "form3":
-        # Families have no questions in the case format (ruleset.toml [categories.family]): every
-        # circumstance of Form 3 is for the bureau to establish, so all are possible unless answered.
-        f3 = load_documents()["form3"]
-        answered = {"no_care": "carer_absent", "family_conflict": "family_conflict"}
+        f3 = data["form3"]
         for circ in f3["circumstances"]:
-            key = answered.get(circ["id"])
+            key = circ.get("answered_by")
             value = _flag(case, key) if key else None
             if value is True:
-                shown.append({"id": circ["id"], "why": "отмечено в анкете"})
+                shown.append({"id": circ["id"], "why": f3["shown_why"]})
             elif value is None:
                 # depends_on names only questions the category's format can ask (none, for families).
-                possible.append({"id": circ["id"], "why": "если это обстоятельство есть: его устанавливает бюро",
-                                 "depends_on": [key] if key and _asks(category, key) else []})
+                possible.append({"id": circ["id"], "why": f3["possible_why"],
+                                 "depends_on": [key] if key and _asks(ruleset, category, key) else []})
     return {"form": form, "shown": shown, "possible": possible}
 
 
-def circumstances_for_case(case: dict) -> list[str]:
+def circumstances_for_case(case: dict, ruleset: RuleSet | None = None, readings: dict | None = None) -> list[str]:
     """Ids of the circumstances the case shows (Form 1 ids, or Form 3 ids for a family); see
     circumstance_status for the reasons and for those that depend on unknown answers."""
-    return [entry["id"] for entry in circumstance_status(case)["shown"]]
+    return [entry["id"] for entry in circumstance_status(case, ruleset, readings)["shown"]]
 
 
 # ------------------------------------------------------------------------------------------ the answer
@@ -439,16 +465,17 @@ def _item(data: dict, ref: dict, *, title: str | None = None, source: str | None
     return item
 
 
-def _disability_when(case: dict, category: str) -> tuple[bool, str | None]:
+def _disability_when(case: dict, category: str, data: dict) -> tuple[bool, str | None]:
     """Whether an item «для инвалидов» applies, and the condition to show when it is not known."""
-    if category in _DISABLED_CATEGORIES:
+    spec = data["case"]
+    if category in spec["disabled_categories"]:
         return True, None
     group = case.get("disability_group")
-    if group in _DISABILITY_GROUPS:
+    if group in spec["disability_groups"]:
         return True, None
     if group == "none":
         return False, None
-    return True, "если установлена инвалидность"
+    return True, spec["disability_unknown_when"]
 
 
 def _list_applies(lst: dict, category: str, form: str) -> bool:
@@ -459,8 +486,7 @@ def _list_applies(lst: dict, category: str, form: str) -> bool:
     return category not in lst.get("except_categories", [])
 
 
-def _check_forms(forms) -> list[str]:
-    names = form_names()
+def _check_forms(forms, names: dict[str, str]) -> list[str]:
     if isinstance(forms, (str, bytes)) or not isinstance(forms, (list, tuple)):
         raise KitError("bad_type", "forms", value=forms, allowed="список кодов форм: " + ", ".join(names))
     chosen: list[str] = []
@@ -529,14 +555,17 @@ def _confirm_entry(data: dict, form: str, circ_id: str, reason: dict) -> dict:
     return entry
 
 
-def documents_for(case: dict, forms: list[str]) -> dict:
-    """What the applicant brings for `case` (kit case format) and the chosen `forms` (codes of
-    ruleset.toml [forms]); JSON-ready, grouped for the public (see the module docstring)."""
+def documents_for(case: dict, forms: list[str], ruleset: RuleSet | None = None, readings: dict | None = None) -> dict:
+    """What the applicant brings for `case` (kit case format) and the chosen `forms` (codes of the rule
+    set's [forms]), under the rule set and readings in force (default: the bundled 405-р and its default
+    readings); JSON-ready, grouped for the public (see the module docstring)."""
+    ruleset = ruleset or bundled_ruleset()
+    readings = ruleset.resolve_readings(readings)
     data = load_documents()
-    category = _category(case)
-    chosen = _check_forms(forms)
-    status = circumstance_status(case)
-    names = form_names()
+    category = _category(case, ruleset)
+    names = form_names(ruleset)
+    chosen = _check_forms(forms, names)
+    status = circumstance_status(case, ruleset, readings)
 
     always = [_item(data, ref) for ref in data["general"] if "forms" not in ref]
     given = {item["id"] for item in always}
@@ -548,7 +577,7 @@ def documents_for(case: dict, forms: list[str]) -> dict:
                 continue  # already asked for (3.3/3.4 repeat 3.1's application, identity, residence …)
             when = None
             if ref.get("for_disabled"):
-                applies, when = _disability_when(case, category)
+                applies, when = _disability_when(case, category, data)
                 if not applies:
                     continue
             out.append(_item(data, ref, when=when))
@@ -559,8 +588,9 @@ def documents_for(case: dict, forms: list[str]) -> dict:
         sections = []
         general = [ref for ref in data["general"] if form in ref.get("forms", [])]
         if general:
-            sections.append({"id": "general", "title": "Общий перечень", "source": "405-р, п. 3.1",
-                             "seed_line": 195, "items": filtered(general)})
+            section = data["general_section"]
+            sections.append({"id": "general", "title": section["title"], "source": section["source"],
+                             "seed_line": section["seed_line"], "items": filtered(general)})
         for lst in data["lists"]:
             if "categories" not in lst and _list_applies(lst, category, form):
                 sections.append({"id": lst["id"], "title": lst["public"], "legal_title": lst["title"],
@@ -579,13 +609,13 @@ def documents_for(case: dict, forms: list[str]) -> dict:
             if lst.get("when"):
                 group["when"] = lst["when"]
             for_category.append(group)
-    if category in _STATUS_CATEGORIES:
-        status_mark = data["form3"]["marks"].get("status", {})
+    if category in data["case"]["status_categories"]:
+        status_mark = data["form3"]["marks"]["status"]
         for row in data["form3"]["status"]:
             for_category.append({
-                "id": f"status_{row['id']}", "title": "Документы, подтверждающие статус", "when": row["public"],
+                "id": f"status_{row['id']}", "title": status_mark["public"], "when": row["public"],
                 "legal_title": row["category"], "source": row["source"], "seed_line": row["seed_line"],
-                "rule_text": "статус подтверждается документами из списка",
+                "rule_text": status_mark["rule_text"],
                 "note": status_mark.get("note", ""),
                 "items": [{"id": f"status_{row['id']}_{n}", "public": text, "title": text,
                            "source": row["source"], "seed_line": row["seed_line"]}
@@ -606,11 +636,9 @@ def documents_for(case: dict, forms: list[str]) -> dict:
     elif form == "form3":
         notes.append({"text": data["form3"]["note"], "source": data["form3"]["source"],
                       "seed_line": data["form3"]["seed_line"]})
-    else:
-        notes.append({"text": "Для несовершеннолетних перечень документов, подтверждающих обстоятельства "
-                              "(приложение 2 к Заключению по форме 2), в тексте методики отсутствует: "
-                              "какие документы нужны, скажут в районном бюро.",
-                      "source": "405-р, форма 2", "seed_line": 1225})
+    elif category in data["form2"]["applies_to"]:
+        f2 = data["form2"]
+        notes.append({"text": f2["text"], "source": f2["source"], "seed_line": f2["seed_line"]})
 
     return {
         "category": category,
