@@ -527,3 +527,18 @@ def test_print_cli_pdf(pdf_tools, tmp_path, capsys):
     assert print_cli(["conclusion", str(case), "--out", str(out)]) == 0
     assert json.loads(capsys.readouterr().out) == {"written": str(out)}
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_form1_ticks_what_the_engine_derived_from_the_answers():
+    """A case that gives the survey act's answers (kinds of impairment, who the person lives with) prints
+    the category box and the table's cells as the case that gives the category itself."""
+    answers = {k: v for k, v in CHILD.items() if k != "impairment"}
+    answers.update(impairments=["intellectual", "motor"])
+    derived, direct = _text(conclusion_html(answers)), _text(conclusion_html(CHILD))
+    assert "☒ дети-инвалиды с множественными нарушениями развития" in derived
+    assert derived.count("☒") == direct.count("☒") == 1
+    fill = re.compile(r"Таблица для заполнения Комиссией.*?(?=Методика определения)", re.S)
+    assert fill.search(derived).group(0) == fill.search(direct).group(0)
+    alone = {k: v for k, v in ELDERLY.items() if k != "lives_alone"}
+    alone["lives_by_self"] = True
+    assert "☒ граждане пожилого возраста, одиноко проживающие" in _text(conclusion_html(alone))
