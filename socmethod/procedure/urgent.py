@@ -266,8 +266,8 @@ def referral(circumstances: list[str], services: list[str], on: date | None = No
         "services": [_service_view(data, data["services_by_id"][s]) for s in sorted(chosen, key=order.get)],
         "circumstances": [dict(data["circumstances_by_id"][c]) for c in marks],
         "situations": [{"id": t, "label": data["triggers_by_id"][t]["label"],
-                        **({"outside_seed": data["triggers_by_id"][t]["outside_seed"]}
-                           if "outside_seed" in data["triggers_by_id"][t] else {})} for t in situations],
+                        **{k: data["triggers_by_id"][t][k] for k in ("outside_seed", "outside_seed_source", "outside_seed_verified")
+                           if k in data["triggers_by_id"][t]}} for t in situations],
         "programme": {"drawn_up": False,
                       "text": "Индивидуальная программа предоставления социальных услуг (ИППСУ) не составляется.",
                       "paragraph": proc["no_programme"]["paragraph"], "line": proc["no_programme"]["line"]},
