@@ -115,13 +115,14 @@ def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
         yield reader.line_num, KitError("malformed_file", where=f"{where}, строка {reader.line_num}", value=str(exc), allowed="CSV")
 
 
-def read_single_case(path: str, data: bytes | None = None, ruleset=None):
-    """The one case in a JSON, YAML or one-row CSV file (`-` reads stdin bytes passed as `data`)."""
+def read_single_case(path: str, data: bytes | None = None, ruleset=None, where: str | None = None):
+    """The one case in a JSON, YAML or one-row CSV file (`-` reads stdin bytes passed as `data`; `path`'s
+    suffix names the format of `data`, `where` how messages name its source)."""
     from socmethod.core.cases import case_from_csv_row
     from socmethod.core.ruleset import bundled_ruleset
     ruleset = ruleset or bundled_ruleset()
 
-    where = "stdin" if path == "-" else Path(path).name
+    where = where or ("stdin" if path == "-" else Path(path).name)
     if data is None:
         try:
             size = Path(path).stat().st_size
@@ -153,15 +154,17 @@ def read_single_case(path: str, data: bytes | None = None, ruleset=None):
     return parse_yaml(text, where)
 
 
-def iter_cases(path: str, ruleset) -> Iterator[tuple[int, dict | KitError]]:
-    """(index, case or KitError) for every case of a JSON Lines or CSV file, in order, nothing dropped."""
+def iter_cases(path: str, ruleset, data: bytes | None = None, where: str | None = None) -> Iterator[tuple[int, dict | KitError]]:
+    """(index, case or KitError) for every case of a JSON Lines or CSV file, in order, nothing dropped
+    (`data`: the file's bytes already in memory, in the format `path`'s suffix names; `where` names them)."""
     from socmethod.core.cases import case_from_csv_row
 
-    where = Path(path).name
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise KitError("file_not_found", value=path) from None
+    where = where or Path(path).name
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise KitError("file_not_found", value=path) from None
     text = decode(data, where)
     if Path(path).suffix.lower() == ".csv":
         for index, (line, row) in enumerate(csv_rows(text, where)):

@@ -135,3 +135,31 @@ def require_chromium(what: str) -> None:
     if os.environ.get("CI") == "true":
         raise RuntimeError(f"{CHROMIUM} is missing under CI=true: .ci/run must install chromium")
     pytest.skip(f"{what} skipped: {CHROMIUM} not found (apt-get install chromium)", allow_module_level=True)
+
+
+def start_web(workers: int = 1, env: dict | None = None, timeout: float = 60.0, port: int | None = None):
+    """Start the light page and the web API (`python -m socmethod.serving.web`) on a free loopback port;
+    returns (process, base URL without the final slash) once /healthz answers. The server's stderr (its
+    access log) goes to the process's `stderr` pipe when `env` asks for it with SOCMETHOD_TEST_LOG=1,
+    else nowhere. Raises RuntimeError if it does not answer within `timeout` seconds."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    port = port or free_port()
+    full_env = {**os.environ, **(env or {})}
+    keep_log = full_env.get("SOCMETHOD_TEST_LOG") == "1"
+    proc = subprocess.Popen([sys.executable, "-m", "socmethod.serving.web", "--port", str(port), "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if keep_log else subprocess.DEVNULL,
+                            env=full_env, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=5):
+                return proc, url
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the web server did not answer within {timeout:.0f} s") from None
+            time.sleep(0.2)

@@ -1,0 +1,111 @@
+"""The light page: the public calculator as server-rendered HTML forms, for any browser and any phone.
+
+One page with progressive disclosure: the urgent situations, who asks and who the person is; then that
+person's questions (data/calculator.toml via the model), the cost, and the result under them. It works
+with JavaScript switched off: the form is posted (the answers travel in the form's body, never in a URL),
+and the server answers with the same page, the next questions shown, the result once every question is
+answered, and on «Показать результат» each missing or refused answer named in an error summary and at
+its field. With JavaScript on, the page's one script posts the same form to the API
+(`POST /api/v1/calculator`) as answers change and swaps in the fragments rendered here, so both ways show
+what the same templates say, and what the Voila calculator says: the model and the partials are shared.
+
+Nothing is kept: each request is answered from its own form and forgotten.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from socmethod.apps.public.model import (
+    answers_from_form,
+    build_view,
+    free_category_options,
+    opening_questions,
+    questions,
+    urgent_options,
+)
+from socmethod.apps.public.summary import summary_document
+from socmethod.apps.public.wording import texts
+from socmethod.render import render
+
+COST_FIELDS = ("income", "members", "free_category")
+EMPTY_ANSWERS = {"urgent": [], "who": None, "category": None, "income": None, "members": None, "free_category": None}
+
+
+def _state(form: Mapping[str, list[str]] | None, action: str | None) -> dict:
+    """The answers of a posted form, their view and the errors to show ({element id: message} in page
+    order). A refused value or a refused income is shown at once; a missing answer only when the visitor
+    asks for the result (action "result"), as GOV.UK's question pages do."""
+    if form is None:
+        answers, problems = dict(EMPTY_ANSWERS), {}
+    else:
+        answers, problems = answers_from_form(form)
+    view = build_view(answers)
+    page = texts()["page"]
+    asked = [*opening_questions(), *questions(answers.get("category"))]
+    by_key = {q.key: q for q in asked}
+    errors: dict[str, dict] = {}
+    for key, message in problems.items():
+        if key in by_key:
+            errors[key] = {"id": f"{by_key[key].dom_id}-1", "message": message, "question": by_key[key].text}
+        elif key == "urgent":
+            errors[key] = {"id": "q-urgent-1", "message": message, "question": texts()["urgent"]["question"]}
+        elif key == "free_category":
+            errors[key] = {"id": "f-free_category", "message": message, "question": texts()["cost"]["free_category"]}
+    if view["cost_error"]:
+        field = view["cost_error"]["field"]
+        errors[field] = {"id": f"f-{field}", "message": view["cost_error"]["message"],
+                         "question": texts()["cost"]["family_income" if field == "income" else "members"]}
+    if action == "result":
+        if not answers.get("category"):
+            errors.setdefault("category", {"id": f"{by_key['category'].dom_id}-1", "message": page["missing_category"],
+                                           "question": by_key["category"].text})
+        for key in view["missing"]:
+            q = by_key[key]
+            unknown = any(value == "unknown" for value, _ in q.options)
+            errors.setdefault(key, {"id": f"{q.dom_id}-1", "message": page["missing_unknown" if unknown else "missing"],
+                                    "question": q.text})
+    order = [q.key for q in asked] + list(COST_FIELDS)
+    shown = sorted(errors.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else -1)
+    # The error summary lists them when the visitor asked for the result; the fields show theirs always.
+    return {"answers": answers, "view": view, "errors": dict(shown), "summary_errors": dict(shown) if action == "result" else {},
+            "t": texts(), "page": page}
+
+
+def _context(state: dict, assets: Mapping[str, str], api_url: str) -> dict:
+    answers = state["answers"]
+    return {**state, "assets": assets, "api_url": api_url, "opening": opening_questions(),
+            "questions": questions(answers.get("category")), "urgent_options": urgent_options(),
+            "free_categories": free_category_options()}
+
+
+def page_html(form: Mapping[str, list[str]] | None, action: str | None, assets: Mapping[str, str],
+              api_url: str = "/api/v1/calculator") -> str:
+    """The whole page for a posted form (None: the first visit). `assets`: file name -> URL."""
+    return render("public/light/page.html.j2", **_context(_state(form, action), assets, api_url))
+
+
+def fragments(form: Mapping[str, list[str]]) -> dict:
+    """What the page's script swaps in as answers change: the urgent help under its question, the
+    questions of the chosen category (with the answers given), the result, and each field's error."""
+    state = _state(form, None)
+    context = _context(state, {}, "")
+    view = state["view"]
+    return {
+        "category": state["answers"].get("category"),
+        "status": view["status"],
+        "fragments": {"urgent": render("public/light/urgent.html.j2", **context),
+                      "questions": render("public/light/questions.html.j2", **context),
+                      "result": render("public/light/result.html.j2", **context)},
+        "errors": {key: e["message"] for key, e in state["errors"].items()},
+        "rule_set": view["rule_set"],
+    }
+
+
+def summary_html(form: Mapping[str, list[str]], assets: Mapping[str, str]) -> str | None:
+    """The printable summary of a posted form, its style and print button from the site's own files;
+    None while the answers do not give a result (the page, with its errors, is shown instead)."""
+    answers, problems = answers_from_form(form)
+    view = build_view(answers)
+    if problems or view["status"] != "complete" or view["cost_error"]:
+        return None
+    return summary_document(view, standalone=False, assets=assets)
