@@ -17,7 +17,8 @@ import re
 import pytest
 
 import socmethod
-from socmethod import assess, evaluate_profile
+from socmethod import KitError, assess, bundled_ruleset, evaluate_profile, load_ruleset
+from socmethod.core.resources import data_dir
 
 SHORT = {"g": "disability_group", "sc": "self_care", "mob": "mobility", "med": "medical_indications",
          "alone": "lives_alone", "carer": "carer_absent", "conflict": "family_conflict",
@@ -983,3 +984,27 @@ def test_bad_reading_is_refused():
     with pytest.raises(socmethod.KitError) as err:
         assess(case_of(elderly("II", 1, 1)), readings={"colour": "x"})
     assert err.value.code == "unknown_reading"
+
+
+def test_values_read_in_the_seeds_words():
+    """Labels come from the rule data, so every page, report and form says the same thing."""
+    ruleset = bundled_ruleset()
+    assert ruleset.value_label("impairment", "sensory") == "сенсорные нарушения развития"     # line 1171
+    assert ruleset.value_label("disability_group", "none") == "нет группы"
+    assert ruleset.value_label("psychiatrist_recommends", "psychoneurological") == "психоневрологический интернат (ПНИ)"
+    assert ruleset.value_label("category", "disabled_child") == "ребенок-инвалид старше 3 лет"
+    assert [ruleset.value_label("lives_alone", v) for v in (True, False, None)] == ["да", "нет", "неизвестно"]
+    assert ruleset.value_label("mobility", 3) == "степень 3"
+    for name, spec in ruleset.fields.items():
+        if spec["kind"] == "enum" and name != "category":
+            assert set(spec["labels"]) == set(spec["values"]), name
+
+
+def test_labels_must_cover_the_values(tmp_path):
+    import shutil
+    shutil.copytree(data_dir() / "rules" / "405-r", tmp_path / "r")
+    toml = tmp_path / "r" / "ruleset.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('sensory = "сенсорные нарушения развития", ', ""), encoding="utf-8")
+    with pytest.raises(KitError) as err:
+        load_ruleset(tmp_path / "r")
+    assert err.value.field == "impairment" and "подписи" in err.value.message

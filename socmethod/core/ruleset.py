@@ -120,6 +120,24 @@ class RuleSet:
     def info(self) -> dict:
         return {"name": self.name, "effective_date": self.effective_date, "hash": self.hash}
 
+    def value_label(self, field: str, value) -> str:
+        """A case value in Russian, from the rule data: «да»/«нет»/«неизвестно» for answers, the seed's name
+        of a category, group, kind of impairment or psychiatrist's conclusion, «степень 2» for a degree.
+        Lists read as their labels joined by commas."""
+        words = self.spec["answer_words"]
+        if value is None:
+            return words["unknown"]
+        if isinstance(value, bool):
+            return words["true" if value else "false"]
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.value_label(field, v) for v in value)
+        if field == "category" and value in self.categories:
+            return self.categories[value]["label"]
+        spec = self.fields.get(field, {})
+        if spec.get("kind") == "scale":
+            return f"степень {value}"
+        return spec.get("labels", {}).get(value, str(value))
+
     def field_domain(self, name: str) -> list:
         spec = self.fields[name]
         if spec["kind"] == "bool":
@@ -315,10 +333,15 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
         spec = tomllib.loads(spec_path.read_bytes().decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KitError("malformed_file", where="ruleset.toml", value=str(exc), allowed="TOML, UTF-8") from None
-    for key in ("name", "effective_date", "forms", "fields", "categories", "readings", "tables"):
+    for key in ("name", "effective_date", "forms", "answer_words", "fields", "categories", "readings", "tables"):
         if key not in spec:
             raise KitError("rule_set_invalid", key, where="ruleset.toml", value=f"нет раздела «{key}»",
                            allowed="Сверьте файл с образцом data/rules/405-r/ruleset.toml.")
+    for name, fspec in spec["fields"].items():
+        labels = fspec.get("labels")
+        if labels is not None and set(labels) != set(fspec.get("values", [])):
+            raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"подписи значений поля «{name}» не совпадают с его значениями",
+                           allowed="Дайте подпись каждому значению из values, и только им.")
     for name, reading in spec["readings"].items():
         if reading.get("default") not in reading.get("options", {}):
             raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"вариант по умолчанию прочтения «{name}» не из его вариантов",

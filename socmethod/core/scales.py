@@ -25,6 +25,7 @@ class Scale:
     name: str          # self_care | mobility
     variant: str       # adult | child
     title: str
+    who: str           # whom this variant is for, in the seed's words
     source: str
     seed_line: int
     levels: tuple[str, ...]
@@ -58,7 +59,7 @@ def scales() -> dict[tuple[str, str], Scale]:
     for name in SCALE_NAMES:
         for variant, s in spec[name].items():
             bands = tuple(Band(b["points"][0], b["points"][1], b["degree"], b["text"], b["seed_line"]) for b in s["bands"])
-            scale = Scale(name, variant, s["title"], s["source"], s["seed_line"], tuple(s["levels"]), tuple(s["items"]), bands)
+            scale = Scale(name, variant, s["title"], s["who"], s["source"], s["seed_line"], tuple(s["levels"]), tuple(s["items"]), bands)
             _check_bands(scale)
             result[(name, variant)] = scale
     return result
