@@ -290,14 +290,16 @@ def _why(rec: dict) -> str:
 
 
 def _when(when: dict) -> str:
+    """«да: одиночество; заключение врача-психиатра …: психоневрологический интернат (ПНИ)»: values in the
+    rule data's words, never as codes."""
     ruleset = bundled_ruleset()
     words = []
     for key, answer in when.items():
         label = ruleset.fields[key]["label"].lower()
         if isinstance(answer, bool):
-            words.append(f'{"да" if answer else "нет"}: {label}')
+            words.append(f"{ruleset.value_label(key, answer)}: {label}")
         else:
-            words.append(f'{label}: {answer}')
+            words.append(f"{label}: {ruleset.value_label(key, answer)}")
     return "; ".join(words)
 
 
@@ -307,7 +309,12 @@ def _needs(miss: dict) -> str:
         return "нужно «да»"
     if needs == [False]:
         return "нужно «нет»"
-    return "нужно одно из: " + ", ".join(str(n) for n in needs) + f" (сейчас {miss['value']})"
+    field = miss["column"]          # a set column is named after the case key it tests
+    ruleset = bundled_ruleset()
+    if field not in ruleset.fields:
+        return "нужно одно из: " + ", ".join(str(n) for n in needs) + f" (сейчас {miss['value']})"
+    return ("нужно одно из: " + ", ".join(ruleset.value_label(field, n) for n in needs)
+            + f" (сейчас {ruleset.value_label(field, miss['value'])})")
 
 
 # ------------------------------------------------------------------------------------------ urgent help
