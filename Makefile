@@ -26,10 +26,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,site]'
 	touch $(STAMP)
 
+# What the browser tests inject into pages (axe-core), from the committed lock, exact versions.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 # Two workers; a test file stays on one worker (its server or browser starts once), notebooks run in order.
 PYTEST := $(PY) -m pytest -n 2 --dist loadfile
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PYTEST) tests notebooks --nbval --durations=15
 
 test-fast: $(STAMP)

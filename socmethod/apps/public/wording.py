@@ -24,6 +24,9 @@ REQUIRED_TEXTS = (
     "cost.no_category", "cost.skip", "urgent.question", "urgent.heading", "urgent.text", "urgent.summary_text",
     "form_hints.source", "form_hints.ripso", "result.start", "result.pending", "result.pending_hint", "result.none_heading",
     "result.none_text", "result.choose",
+    "page.lead", "page.show_questions", "page.show_result", "page.result_heading", "page.answers_heading",
+    "page.change", "page.print", "page.print_note", "page.error_summary", "page.error_prefix", "page.missing",
+    "page.missing_unknown", "page.missing_category", "page.no_script_note", "page.updated",
 )
 OPTION_LISTS = ("who.options", "category.options", "flags.yes_no_unknown")
 # Kinds of case keys the calculator can ask about (data/rules/405-r/ruleset.toml [fields]): a scale is one
