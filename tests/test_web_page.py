@@ -53,7 +53,7 @@ def test_without_javascript_the_posted_form_brings_the_questions_then_the_result
     page = client.post("/", data={"category": "elderly", "action": "next"}).text
     assert "Группа инвалидности" in page and "Уход за собой" in page and "Какие нарушения главные?" not in page
     assert "Осталось ответить на вопросов: 19" in text(page)   # group, 8 + 5 activities, 4 flags, psychiatrist
-    assert "sm-error-summary" not in page                  # nothing asked for yet: no errors shown
+    assert "<div class=\"sm-error-summary\"" not in page   # nothing asked for yet: no errors shown
     page = client.post("/", data={**ELDERLY, "action": "result"}).text
     result = text(result_section(page))
     # Seed lines 1133 and 1137: group II, degrees 2/2, lonely -> home N 1 and residential temporary N 4.
@@ -109,6 +109,10 @@ def test_the_script_gets_the_same_fragments_the_page_shows(client):
     page = client.post("/", data=ELDERLY).text
     assert answer["fragments"]["result"].strip() == result_section(page)[len('<div id="sm-result-body">'):].rsplit("</div>", 1)[0].strip()
     assert 'name="self_care.hygiene"' in answer["fragments"]["questions"]
+    # The questions the page shows already are not sent again; another category's are.
+    assert client.post("/api/v1/calculator", data={**ELDERLY, "shown": "elderly"}).json()["fragments"]["questions"] is None
+    assert "Какие нарушения главные?" in client.post("/api/v1/calculator", data={
+        "category": "disabled_adult", "shown": "elderly"}).json()["fragments"]["questions"]
     bad = client.post("/api/v1/calculator", data={**ELDERLY, "income": "abc"}).json()
     assert "доход" in bad["errors"]["income"].lower()
 

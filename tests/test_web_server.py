@@ -65,8 +65,8 @@ def test_the_page_and_its_files_are_compressed_and_cacheable(logged_server):
     assert status == 200 and headers.get("Content-Encoding") == "gzip"
     page = gzip.decompress(body).decode()
     assert len(body) < 8_000 < len(page)                     # the first visit is a few kilobytes
-    css = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
-    status, headers, _ = _request(url + css, headers={"Accept-Encoding": "gzip"})
+    script = page.split('<script src="', 1)[1].split('"', 1)[0]
+    status, headers, _ = _request(url + script, headers={"Accept-Encoding": "gzip"})
     assert status == 200 and "immutable" in headers["Cache-Control"] and headers.get("Content-Encoding") == "gzip"
 
 

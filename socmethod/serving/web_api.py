@@ -507,6 +507,7 @@ async def calculator_endpoint(request: Request) -> Response:
       Тело — форма страницы «/» (application/x-www-form-urlencoded). Ответ — HTML-фрагменты той же страницы
       (срочная помощь, вопросы выбранной категории, результат) и ошибки у полей. Для скрипта страницы;
       другим службам удобнее /api/v1/assess.
+      Поле `shown` — категория, чьи вопросы уже на странице: тогда вопросы не присылаются (null).
     requestBody:
       required: true
       content:
@@ -517,7 +518,8 @@ async def calculator_endpoint(request: Request) -> Response:
     from socmethod.apps.public.light import fragments
     query(request, ())
     form = await form_body(request)
-    return JSONResponse(fragments(form))
+    shown = (form.pop("shown", None) or [None])[-1]       # in the body too: it is an answer, kept out of URLs
+    return JSONResponse(fragments(form, shown))
 
 
 @endpoint

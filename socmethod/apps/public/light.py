@@ -13,9 +13,12 @@ Nothing is kept: each request is answered from its own form and forgotten.
 """
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from typing import Mapping
 
 from socmethod.apps.public.model import (
+    Question,
     answers_from_form,
     build_view,
     free_category_options,
@@ -71,30 +74,63 @@ def _state(form: Mapping[str, list[str]] | None, action: str | None) -> dict:
             "t": texts(), "page": page}
 
 
+def _field(question, value, error: str | None) -> dict:
+    """A question as the page lays it out, worked out here rather than in the template (a page has ~250
+    answers: template logic per answer is what a page costs): ids, what describes it, each answer's
+    value, text and whether it is ticked."""
+    if question.many:
+        chosen = {str(v) for v in value or []}
+    else:
+        chosen = set() if value is None else {str(value)}
+    described = [f"{question.dom_id}-hint"] if question.hint else []
+    if error:
+        described.append(f"{question.dom_id}-error")
+    return {"key": question.key, "id": question.dom_id, "text": question.text, "hint": question.hint, "error": error,
+            "section": question.section, "type": "checkbox" if question.many else "radio",
+            "group": "sm-checkboxes" if question.many else "sm-radios", "describedby": " ".join(described),
+            "options": [(str(v), label, str(v) in chosen) for v, label in question.options]}
+
+
 def _context(state: dict, assets: Mapping[str, str], api_url: str) -> dict:
-    answers = state["answers"]
-    return {**state, "assets": assets, "api_url": api_url, "opening": opening_questions(),
-            "questions": questions(answers.get("category")), "urgent_options": urgent_options(),
+    answers, errors = state["answers"], state["errors"]
+
+    def field(question) -> dict:
+        return _field(question, answers.get(question.key), errors.get(question.key, {}).get("message"))
+    urgent = Question("urgent", "urgent", texts()["urgent"]["question"], "", tuple(urgent_options()), many=True)
+    return {**state, "assets": assets, "api_url": api_url, "urgent_field": field(urgent),
+            "opening": [field(q) for q in opening_questions()],
+            "questions": [field(q) for q in questions(answers.get("category"))],
             "free_categories": free_category_options()}
 
 
 def page_html(form: Mapping[str, list[str]] | None, action: str | None, assets: Mapping[str, str],
               api_url: str = "/api/v1/calculator") -> str:
     """The whole page for a posted form (None: the first visit). `assets`: file name -> URL."""
+    if form is None:
+        return _first_page(date.today(), tuple(assets.items()), api_url)
     return render("public/light/page.html.j2", **_context(_state(form, action), assets, api_url))
 
 
-def fragments(form: Mapping[str, list[str]]) -> dict:
+@lru_cache(maxsize=4)
+def _first_page(today: date, assets: tuple, api_url: str) -> str:
+    """The first visit's page is the same for everyone on a given day (its deadlines are dated): made once."""
+    return render("public/light/page.html.j2", **_context(_state(None, None), dict(assets), api_url))
+
+
+def fragments(form: Mapping[str, list[str]], shown_category: str | None = None) -> dict:
     """What the page's script swaps in as answers change: the urgent help under its question, the
-    questions of the chosen category (with the answers given), the result, and each field's error."""
+    questions of the chosen category (with the answers given; null when the page shows that category's
+    questions already, `shown_category`), the result, and each field's error."""
     state = _state(form, None)
     context = _context(state, {}, "")
     view = state["view"]
+    category = state["answers"].get("category")
     return {
-        "category": state["answers"].get("category"),
+        "category": category,
         "status": view["status"],
         "fragments": {"urgent": render("public/light/urgent.html.j2", **context),
-                      "questions": render("public/light/questions.html.j2", **context),
+                      "questions": None if category == shown_category and category else
+                      render("public/light/questions.html.j2", **context),
                       "result": render("public/light/result.html.j2", **context)},
         "errors": {key: e["message"] for key, e in state["errors"].items()},
         "rule_set": view["rule_set"],

@@ -1,5 +1,6 @@
 // The light page's one script (no framework). The page works without it: the form is posted and the
-// server answers with the next questions or the result. With it, the same form is posted to the API as
+// server answers with the next questions or the result (the buttons stay: hiding them once the script has
+// run would shift the page under the reader's eyes). With it, the same form is posted to the API as
 // answers change and the server's own fragments replace the urgent help, the questions (when the person's
 // category changes) and the result, so both ways show what the same templates say. It also makes the
 // summary's print button print.
@@ -12,7 +13,6 @@
   }
   var form = document.getElementById("sm-form");
   if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) return;
-  document.documentElement.classList.add("sm-js");
   var api = form.getAttribute("data-api");
   var status = document.getElementById("sm-status");
   var checked = form.querySelector("input[name=category]:checked");
@@ -43,15 +43,14 @@
   function refresh() {
     var mine = ++sent;
     var body = new URLSearchParams(new FormData(form));
+    if (category) body.append("shown", category);    // those questions are on the page: not sent again
     fetch(api, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (data) {
         if (mine !== sent) return;          // a later answer is on its way
         replace("sm-urgent", data.fragments.urgent);
-        if (data.category !== category) {
-          category = data.category;
-          replace("sm-questions", data.fragments.questions);
-        }
+        if (data.fragments.questions !== null) replace("sm-questions", data.fragments.questions);
+        category = data.category;
         replace("sm-result-body", data.fragments.result);
         showErrors(data.errors);
         if (status && data.status !== lastStatus && data.status === "complete") {
