@@ -88,7 +88,8 @@ def _field(question, value, error: str | None) -> dict:
     return {"key": question.key, "id": question.dom_id, "text": question.text, "hint": question.hint, "error": error,
             "section": question.section, "type": "checkbox" if question.many else "radio",
             "group": "sm-checkboxes" if question.many else "sm-radios", "describedby": " ".join(described),
-            "options": [(str(v), label, str(v) in chosen) for v, label in question.options]}
+            "options": [(f"{question.dom_id}-{n}", str(v), label, str(v) in chosen)
+                        for n, (v, label) in enumerate(question.options, start=1)]}
 
 
 def _context(state: dict, assets: Mapping[str, str], api_url: str) -> dict:
