@@ -7,7 +7,6 @@ case by case. Figures only; nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -16,15 +15,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))   # the test tooling (tests/support) is not part of the package
 
 from socmethod import bundled_ruleset  # noqa: E402
 from socmethod.core.cases import case_from_csv_row  # noqa: E402
-from socmethod.core.vector import evaluate_arrays, signatures  # noqa: E402
+from socmethod.core.vector import evaluate_arrays  # noqa: E402
+from socmethod.io.assessment import encode_frame  # noqa: E402
 from socmethod.io.batch import assess_all  # noqa: E402
-from socmethod.io.register import encode_frame, read_frame, vector_results  # noqa: E402
+from socmethod.io.register import _column_values  # noqa: E402
 from tests.support.synthetic import DECISION_CATEGORIES, csv_header  # noqa: E402
 
 
@@ -56,10 +57,26 @@ def synthetic_register(rows: int, seed: int = 7) -> pd.DataFrame:
     return pd.DataFrame(frame, columns=header)
 
 
+def run_measured(cmd: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak resident MiB of the process, exit status), memory sampled every 20 ms."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    ps = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            peak = max(peak, ps.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.02)
+    return time.perf_counter() - t0, peak / 2**20, proc.returncode
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=20_000, help="cases assessed one by one for the speed-up")
+    parser.add_argument("--no-diff", action="store_true", help="skip socmethod diff --cases")
     args = parser.parse_args()
     ruleset = bundled_ruleset()
     readings = ruleset.default_readings()
@@ -69,42 +86,41 @@ def main() -> None:
         synthetic_register(args.rows).to_csv(src, index=False)
         print(f"register: {args.rows:,} rows, {src.stat().st_size / 2**20:.0f} MiB, written in {time.perf_counter() - t0:.1f} s")
 
-        t0 = time.perf_counter()
-        frame, raw_rows = read_frame(str(src), ruleset)
-        t_read = time.perf_counter() - t0
-        # Evaluation: checking and coding every cell, scoring, every row's status and each case's outcome.
+        # The vectorised evaluator alone, on the whole register coded at once (checks, scoring, every row's
+        # status, each case's Decision), without reading or writing.
+        sample = pd.read_csv(src, dtype=str, keep_default_na=False, nrows=min(args.rows, 1_000_000))
+        frame = sample.astype({c: pd.CategoricalDtype(_column_values(ruleset, c)) for c in sample.columns})
         t0 = time.perf_counter()
         fast, arrays, points, degrees = encode_frame(frame, ruleset)
         for c_index, category in enumerate(ruleset.categories):
             idx = np.flatnonzero(fast & (arrays["category"] == c_index))
             if idx.size:
-                sub = {k: v[idx] for k, v in arrays.items()}
-                rows, matrix, conds = evaluate_arrays(category, sub, idx.size, ruleset, readings)
-                signatures(rows, matrix, conds, idx.size)
+                evaluate_arrays(category, {k: v[idx] for k, v in arrays.items()}, idx.size, ruleset, readings).distinct()
         t_core = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        fast, text = vector_results(frame, ruleset, readings)
-        t_eval = time.perf_counter() - t0
-        print(f"read CSV: {t_read:.2f} s")
-        print(f"vectorised evaluation (checks, scoring, rows, outcomes): {t_core:.2f} s = {args.rows / t_core:,.0f} cases/s")
-        print(f"  the same plus formatting every output line: {t_eval:.2f} s = {args.rows / t_eval:,.0f} cases/s; "
-              f"rows on the vectorised path: {fast.mean():.1%}")
+        print(f"vectorised evaluation (checks, scoring, rows, decisions) of {len(frame):,} cases: {t_core:.2f} s = "
+              f"{len(frame) / t_core:,.0f} cases/s; rows on the vectorised path: {fast.mean():.1%}")
 
-        header = list(frame.columns)
-        cases = [case_from_csv_row(dict(zip(header, r)), ruleset) for r in raw_rows()[: args.sample]]
+        header = list(sample.columns)
+        cases = [case_from_csv_row(dict(zip(header, r)), ruleset) for r in sample.head(args.sample).itertuples(index=False)]
         t0 = time.perf_counter()
         assess_all(cases, readings, ruleset)
         t_one = (time.perf_counter() - t0) / len(cases)
-        print(f"assess case by case: {1 / t_one:,.0f} cases/s; speed-up of the vectorised path: {t_one * args.rows / t_eval:.0f}x")
+        print(f"assess case by case: {1 / t_one:,.0f} cases/s; speed-up of the vectorised evaluator: "
+              f"{t_one * len(frame) / t_core:.0f}x")
+        del sample, frame, arrays, cases
 
         exe = Path(sys.executable).parent / "socmethod"
-        cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "socmethod.cli"]),
-               "batch", str(src), str(out)]
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ})
-        t_cli = time.perf_counter() - t0
+        base = [str(exe)] if exe.exists() else [sys.executable, "-m", "socmethod.cli"]
+        seconds, peak, status = run_measured(base + ["batch", str(src), str(out)])
         lines = sum(1 for _ in open(out, encoding="utf-8")) - 1
-        print(f"socmethod batch {args.rows:,}-row CSV -> CSV end to end: {t_cli:.1f} s (exit {proc.returncode}, {lines:,} result rows)")
+        print(f"socmethod batch {args.rows:,}-row CSV -> CSV end to end: {seconds:.1f} s = {args.rows / seconds:,.0f} rows/s, "
+              f"peak memory {peak:.0f} MiB (exit {status}, {lines:,} records)")
+        if not args.no_diff:
+            change = ROOT / "data" / "changes" / "example-widen-n1-mobility.toml"
+            seconds, peak, status = run_measured(base + ["diff", "--proposal", str(change), "--cases", str(src),
+                                                        "--changed", str(Path(tmp) / "changed.csv")])
+            print(f"socmethod diff --cases {args.rows:,} rows (whole space, case bank and register): {seconds:.1f} s, "
+                  f"peak memory {peak:.0f} MiB (exit {status})")
 
 
 if __name__ == "__main__":

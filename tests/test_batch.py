@@ -61,7 +61,8 @@ def test_jsonl_batch_equals_assess(tmp_path):
     out = tmp_path / "out.jsonl"
     counts = run_batch(str(src), str(out))
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert counts == {"cases": 301, "errors": 2}
+    assert (counts["cases"], counts["errors"], counts["assessed"]) == (301, 2, 299)
+    assert [(r["line"], r["code"]) for r in counts["refused_rows"]] == [(6, "missing_key"), (301, "malformed_file")]
     assert len(lines) == 301
     for case, line in zip(cases, lines):
         assert line == json.loads(json.dumps(assess_or_error(case), ensure_ascii=False))

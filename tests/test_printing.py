@@ -1,5 +1,6 @@
 """Printable documents: the Conclusion (Form 1) with scales 1.2/1.3 and criteria, the application
-(Appendix 1) and the provider's conclusion (Appendix 5).
+(Appendix 1) and the provider's conclusion (Appendix 5); their words in data/forms/ (each the seed's text at
+its line, a missing or malformed entry refused by name); --rules and --reading reaching the printed words.
 
 HTML tests need nothing but the package. PDF tests need /usr/bin/chromium (through Python Playwright) and
 poppler-utils (pdftotext, pdfinfo, pdftoppm): locally they skip with a message when one is missing, under
@@ -12,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,13 @@ import pytest
 import socmethod
 from socmethod.cli.print_forms import run as print_cli
 from socmethod.core.errors import KitError
-from socmethod.render.printing import CIRCUMSTANCES, application_html, conclusion_html, html_to_pdf, provider_conclusion_html
+from socmethod.core.resources import data_path
+from socmethod.render.forms import FORMS, check_form, load_form, printed_keys, required_keys
+from socmethod.render.pdf import html_to_pdf
+from socmethod.render.printing import application_html, conclusion_html, provider_conclusion_html
 
 ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "seeds" / "003_3a3aa5f907c0671e.txt"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -46,6 +52,16 @@ ADULT_UNKNOWN = {"category": "disabled_adult", "impairment": "intellectual", "di
                  "medical_indications": True, "lives_alone": None, "carer_absent": False, "family_conflict": True,
                  "ipra_social_rehabilitation": True, "psychiatrist_recommends": "psychoneurological",
                  "social_housing_flat": None}
+
+# Circumstances of Appendix 2 to the Conclusion, Form 1, as the seed writes them (lines 1090, 1092-1094, 1095).
+SELF_CARE_LOSS = ("Полная или частичная утрата способности либо возможности осуществлять самообслуживание, самостоятельно "
+                  "передвигаться, обеспечивать основные жизненные потребности в силу заболевания, травмы, возраста или "
+                  "наличия инвалидности")
+NO_CARE = ("Отсутствие возможности обеспечения ухода (в том числе временного) за инвалидом, ребенком, детьми, а также "
+           "отсутствие попечения над ними")
+FAMILY_CONFLICT = ("Наличие внутрисемейного конфликта, в том числе с лицами с наркотической или алкогольной зависимостью, "
+                   "лицами, имеющими пристрастие к азартным играм, лицами, страдающими психическими расстройствами, "
+                   "наличие насилия в семье (для граждан пожилого возраста)")
 
 
 def _text(html: str) -> str:
@@ -122,7 +138,7 @@ def test_conclusion_escapes_values():
     result["recommendations"][0]["caveat"] = "<b>N 1</b>"
     html = conclusion_html(ELDERLY, result)
     assert "<script>" not in html and "<b>N 1</b>" not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in html          # MarkupSafe writes " as &#34;
     assert "&lt;b&gt;N 1&lt;/b&gt;" in html
 
 
@@ -175,8 +191,8 @@ def test_application_prefilled():
     assert "Заявление о предоставлении социальных услуг" in text
     assert ("Прошу предоставить мне социальные услуги в форме социального обслуживания на дому, полустационарная "
             "форма с периодом пребывания свыше 4 часов") in text
-    assert CIRCUMSTANCES["self_care_loss"][1] + ";" in text
-    assert CIRCUMSTANCES["no_care"][1] + "." in text
+    assert SELF_CARE_LOSS + ";" in text
+    assert NO_CARE + "." in text
     assert "приказом Министерства труда и социальной защиты Российской Федерации от 28.03.2014 N 159н" in text
     assert all(c.replace("&nbsp;", "").strip() == "" for _t, c in _pd_blanks(html))
     assert not re.search(r"\$[a-z_]", html)
@@ -185,7 +201,7 @@ def test_application_prefilled():
 def test_application_escapes_own_words_and_refuses_unknown_codes():
     html = application_html([], ['<img src=x onerror="1"> & "кража документов"'])
     assert "<img" not in html
-    assert "&lt;img src=x onerror=&quot;1&quot;&gt; &amp; &quot;кража документов&quot;" in html
+    assert "&lt;img src=x onerror=&#34;1&#34;&gt; &amp; &#34;кража документов&#34;" in html
     with pytest.raises(KitError) as err:
         application_html(["at_home"], [])
     assert err.value.code == "bad_value" and "home" in err.value.to_dict()["message"]
@@ -220,7 +236,7 @@ def test_print_cli_html(tmp_path, capsys):
     out = tmp_path / "application.html"
     assert print_cli(["application", "--form", "home", "--circumstance", "family_conflict", "--out", str(out)]) == 0
     assert json.loads(capsys.readouterr().out) == {"written": str(out)}
-    assert CIRCUMSTANCES["family_conflict"][1] in _text(out.read_text(encoding="utf-8"))
+    assert FAMILY_CONFLICT in _text(out.read_text(encoding="utf-8"))
 
     out = tmp_path / "provider.html"
     assert print_cli(["provider-conclusion", "--out", str(out)]) == 0
@@ -230,7 +246,7 @@ def test_print_cli_html(tmp_path, capsys):
 @pytest.mark.parametrize("argv, code", [
     (["conclusion", "{tmp}/missing.json", "--out", "{tmp}/x.html"], "file_not_found"),
     (["conclusion", "{tmp}/case.json", "--out", "{tmp}/x.docx"], "bad_argument"),
-    (["conclusion", "{tmp}/case.json", "--out", "{tmp}/no/such/dir/x.html"], "bad_argument"),
+    (["conclusion", "{tmp}/case.json", "--out", "{tmp}/no/such/dir/x.html"], "no_directory"),   # the same code as every other command
     (["conclusion", "{tmp}/case.json", "--reading", "empty_cell", "--out", "{tmp}/x.html"], "bad_argument"),
     (["conclusion", "{tmp}/case.json", "--reading", "nope=1", "--out", "{tmp}/x.html"], "unknown_reading"),
     (["application", "--form", "castle", "--out", "{tmp}/x.html"], "bad_value"),
@@ -243,6 +259,161 @@ def test_print_cli_errors(tmp_path, capsys, argv, code):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["error"]["code"] == code
+
+
+def test_print_cli_honours_rules_and_readings(tmp_path, capsys):
+    """--rules and --reading reach the printed words: the rule set's names of forms and tables, its hash,
+    the readings in force."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "data" / "rules" / "405-r", rules)
+    spec = (rules / "ruleset.toml").read_text(encoding="utf-8")
+    for old, new in (('home = "на дому"', 'home = "социальное обслуживание на дому"'),
+                     ('title = "3.1. Критерии нуждаемости граждан пожилого возраста"',
+                      'title = "3.1. Критерии нуждаемости граждан пожилого возраста (проект)"')):
+        assert old in spec
+        spec = spec.replace(old, new)
+    (rules / "ruleset.toml").write_text(spec, encoding="utf-8")
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(ELDERLY), encoding="utf-8")
+    out = tmp_path / "conclusion.html"
+    assert print_cli(["conclusion", str(case), "--rules", str(rules), "--reading", "star_footnote=literal",
+                      "--appendices", "--out", str(out)]) == 0
+    capsys.readouterr()
+    text = _text(out.read_text(encoding="utf-8"))
+    assert "социальное обслуживание на дому; стационарная форма при временном проживании" in text
+    assert "3.1. Критерии нуждаемости граждан пожилого возраста (проект)" in text
+    assert "star_footnote = literal (не по умолчанию)" in text
+    assert socmethod.load_ruleset(rules).hash in text and socmethod.assess(ELDERLY)["rule_set"]["hash"] not in text
+
+    out = tmp_path / "application.html"
+    assert print_cli(["application", "--rules", str(rules), "--form", "home", "--out", str(out)]) == 0
+    assert "в форме социального обслуживания социальное обслуживание на дому" in _text(out.read_text(encoding="utf-8"))
+
+
+def test_application_circumstances_come_from_the_documents_table():
+    """Appendix 2 to Form 1 names each circumstance once (data/documents.toml); the application prints it
+    without the table's footnote markers, and the code the print command used before is still accepted."""
+    seed_1091 = ("Наличие в семье инвалида или инвалидов, в том числе ребенка-инвалида или детей-инвалидов, "
+                 "нуждающихся в постоянном постороннем уходе")
+    for code in ("disabled_family_member", "disabled_in_family"):
+        assert seed_1091 + "." in _text(application_html([], [code]))
+    text = _text(application_html([], ["homeless", "rehabilitation"]))
+    assert "оставшихся без попечения родителей;" in text                    # line 1096 without «<1>»
+    assert "(для инвалидов трудоспособного возраста)." in text               # line 1099 without «<2>»
+
+
+def test_other_forms_are_refused_in_words():
+    with pytest.raises(KitError) as err:
+        conclusion_html({"category": "minor"})
+    message = err.value.to_dict()["message"]
+    assert "несовершеннолетний: заключение по форме 1 не составляется" in message
+    assert "«Форма 2» (405-р, приложение 3, стр. 1190)" in message and "minor" not in message
+
+
+# --- the forms' text in data ---------------------------------------------------------------------------------
+
+def _entries(node, path=""):
+    """Every entry of a parsed form file: (key path, entry)."""
+    if isinstance(node, dict) and "text" in node and "seed_line" in node:
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _entries(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _entries(value, f"{path}.{n}")
+
+
+def _raw(name: str) -> dict:
+    return tomllib.loads(data_path("forms", f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def test_every_printed_text_is_in_the_data_and_every_text_is_printed():
+    for name in FORMS:
+        assert set(load_form(name)["text"]) == required_keys(name), name
+    assert {"title", "category_lead", "total_row", "fill_table"} <= printed_keys("form1")     # the walk sees includes
+    assert "procedure_appendix" in printed_keys("common") and "forms_column" not in printed_keys("form1")
+
+
+# Entries that are not the seed's words at their line, and why.
+NOT_VERBATIM = {
+    ("application", "text.birth_date_caption"): "lines 553-555 interleave two captions: «(дата рождения (СНИЛС гражданина) гражданина)»",
+    ("form1", "cell_words.impairment.multiple"): "the cell is split over lines 1155-1158",
+    ("form1", "unscored.early_childhood"): "the kit's words for what lines 958, 990 and 1181 imply",
+}
+
+
+def _squeeze(text: str) -> str:
+    """Seed text compared without link markup, bold marks, blanks and whitespace (the OCR breaks words)."""
+    text = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", text).replace("**", "")
+    return re.sub(r"_+\.?|\s+", "", text)
+
+
+def test_form_text_is_the_seeds_at_its_line():
+    """Each entry begins on its seed line and reads as the seed does from there (skipped when the seed is
+    not beside the repository)."""
+    if not SEED.is_file():
+        pytest.skip(f"seed not found at {SEED}")
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    checked = 0
+    for name in FORMS:
+        for path, entry in _entries(_raw(name)):
+            if (name, path) in NOT_VERBATIM:
+                continue
+            start = entry["seed_line"] - 1
+            text, window = _squeeze(entry["text"]), _squeeze(" ".join(lines[start:start + 20]))
+            assert 0 <= window.find(text) < len(_squeeze(lines[start])), (name, path, lines[start])
+            checked += 1
+    assert checked > 150
+
+
+def _broken(name: str, edit) -> KitError:
+    raw = _raw(name)
+    edit(raw)
+    with pytest.raises(KitError) as err:
+        check_form(name, raw)
+    return err.value
+
+
+@pytest.mark.parametrize("name, edit, code, field", [
+    ("form1", lambda r: r["text"].pop("title"), "missing_key", "text.title"),
+    ("form1", lambda r: r["text"]["title"].pop("seed_line"), "missing_key", "text.title.seed_line"),
+    ("form1", lambda r: r["text"]["title"].update(seed_line="773"), "rule_set_invalid", "text.title.seed_line"),
+    ("form1", lambda r: r["text"]["title"].update(text="  "), "rule_set_invalid", "text.title.text"),
+    ("form1", lambda r: r["text"]["title"].update(line=773), "rule_set_invalid", "text.title.line"),
+    ("form1", lambda r: r["text"].update(title="Заключение"), "rule_set_invalid", "text.title"),
+    ("form1", lambda r: r["categories"][5]["when"].update(impairment="multple"), "bad_value", "categories.5.when.impairment"),
+    ("form1", lambda r: r["categories"][0]["when"].update(alone=True), "rule_set_invalid", "categories.0.when.alone"),
+    ("form1", lambda r: r["categories"][1].update(id="elderly_alone"), "rule_set_invalid", "categories.1.id"),
+    ("form1", lambda r: r["scales"]["mobility"].pop("final"), "missing_key", "scales.mobility.final"),
+    ("form1", lambda r: r["criteria"]["3.2"]["footnotes"][1].pop("seed_line"), "missing_key", "criteria.3.2.footnotes.1.seed_line"),
+    ("form1", lambda r: r.pop("ripso_conditions"), "missing_key", "ripso_conditions"),
+    ("form1", lambda r: r.update(ripso_condition=r["ripso_conditions"]), "rule_set_invalid", "ripso_condition"),
+    ("form1", lambda r: r["other_forms"].update(pupil={"text": "Форма 4", "seed_line": 1}), "rule_set_invalid", "pupil"),
+    ("application", lambda r: r["footnotes"][2].pop("text"), "missing_key", "footnotes.2.text"),
+    ("provider_conclusion", lambda r: r["evaluations"][0].pop("id"), "missing_key", "evaluations.0.id"),
+    ("common", lambda r: r["text"].pop("procedure_appendix"), "missing_key", "text.procedure_appendix"),
+])
+def test_missing_or_malformed_entry_is_refused_naming_file_and_key(name, edit, code, field):
+    err = _broken(name, edit)
+    assert (err.code, err.field) == (code, field)
+    assert f"data/forms/{name}.toml" in err.to_dict()["message"]
+
+
+def test_corrupted_form_file_is_refused(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "forms" / "form1.toml").write_text("[text\n", encoding="utf-8")
+    monkeypatch.setenv("SOCMETHOD_DATA", str(data))
+    load_form.cache_clear()
+    try:
+        with pytest.raises(KitError) as err:
+            conclusion_html(ELDERLY)
+        assert err.value.code == "malformed_file" and "data/forms/form1.toml" in err.value.to_dict()["message"]
+    finally:
+        monkeypatch.delenv("SOCMETHOD_DATA")
+        load_form.cache_clear()
+    assert "Форма 1" in conclusion_html(ELDERLY)
 
 
 # --- PDF --------------------------------------------------------------------------------------------------

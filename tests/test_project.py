@@ -58,6 +58,8 @@ def test_built_wheel_carries_the_rules(tmp_path):
     assert not shipped & {"page_driver.py", "loadclient.py", "synthetic.py", "processes.py", "conftest.py"}
     assert not any(n.startswith("tests/") for n in names)
     assert "socmethod/render/templates/base.html.j2" in names     # the HTML templates travel too
+    assert {"socmethod/render/templates/forms/conclusion_form1.html.j2", "socmethod/render/templates/forms/print.css",
+            "socmethod/data/forms/form1.toml"} <= names            # and the printable forms with their words
 
 
 def test_code_passes_the_linter():

@@ -8,7 +8,6 @@ import http.client
 import io
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from socmethod.io.casebank import bundled_case_bank, case_by_id, load_case_bank,
 from socmethod.procedure.deadlines import procedure_deadlines
 from socmethod.serving.classroom import classroom_command, is_loopback, resolve_token
 from socmethod.serving.classroom import main as classroom_main
+from tests.support.processes import stop_session
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = bundled_case_bank()
@@ -283,11 +283,13 @@ def test_group_results_aggregate_two_trainees(tmp_path):
     trainer.session_select.value = "gruppa"
     trainer.refresh_button.click()
     report = trainer.report.value
-    assert "Слушатель 1" in report and "Слушатель 2" in report and "tr-bar" in report
-    assert "Соблюдение личной гигиены" in report and "1 из 2" in report
+    assert "Слушатель 1" in report and "Слушатель 2" in report
+    charts = re.findall(r"<svg.*?</svg>", report, flags=re.S)
+    assert len(charts) == 3                        # cases, decisions, items: drawn charts, not CSS bars
+    assert "Соблюдение личной гигиены" in charts[2] and "1 из 2" in charts[2]
     trainer.export_button.click()
     exported = _read_csv(tmp_path / "gruppa" / "itogi-gruppa.csv")
-    assert {r["trainee"] for r in exported} == {"Слушатель 1", "Слушатель 2"}
+    assert {r["Слушатель"] for r in exported} == {"Слушатель 1", "Слушатель 2"}
     assert "Скачать CSV" in trainer.export_html.value
     # The export is not mistaken for a trainee's file on the next refresh.
     assert len(training.read_results(tmp_path / "gruppa")[0]) == len(rows)
@@ -375,10 +377,10 @@ def test_method_explorer_shows_degree_and_lights_up_rows():
     explorer.group.value = "II"
     explorer.flags["lives_alone"].value = True
     table = explorer.table_html.value
-    assert re.search(r"<tr class='tr-match'><td>3\.1-N1<", table)
-    assert re.search(r"<tr class='tr-near'><td>3\.1-N13<", table)           # fails only on medical indications
+    assert re.search(r"<tr class=[\"']tr-match[\"']><td[^>]*>3\.1-N1<", table)
+    assert re.search(r"<tr class=[\"']tr-near[\"']><td[^>]*>3\.1-N13<", table)           # fails only on medical indications
     explorer.flags["medical_indications"].value = True
-    assert re.search(r"<tr class='tr-match'><td>3\.1-N13<", explorer.table_html.value)
+    assert re.search(r"<tr class=[\"']tr-match[\"']><td[^>]*>3\.1-N13<", explorer.table_html.value)
     explorer.category.value = "disabled_child"
     assert "дети-инвалиды старше 3 лет" in explorer.items_box.children[0].value
     assert len(explorer.item_controls) == 8
@@ -405,6 +407,62 @@ def test_route_shows_the_deadlines_of_sections_4_and_5():
     assert "tr-day-off" in view.output.value                       # the New Year holidays are greyed
     view.decided.value = date(2025, 12, 20)
     assert "раньше" in view.output.value and "tr-error" in view.output.value
+
+
+def _broken_data(tmp_path, monkeypatch, name: str, old: str, new: str) -> None:
+    """A copy of data/ with one edit in `name`, made the kit's data for this test."""
+    import shutil
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    path = tmp_path / "data" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("SOCMETHOD_DATA", str(tmp_path / "data"))
+
+
+@pytest.mark.parametrize("old, new, fragment, code", [
+    ("seed_line = 401", 'seed_line = "401"', "шаг 2, seed_line", "malformed_file"),
+    ('deadline = "survey"', 'deadline = "surveyy"', "срок «surveyy» не найден", "malformed_file"),
+    ('short = "решение"\n', "", "шаг 4, short", "missing_key"),
+])
+def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, fragment, code):
+    from socmethod.apps.training.route import route_steps
+    assert [s["deadline"] for s in route_steps()][:3] == [None, "survey", "conclusion"]
+    _broken_data(tmp_path, monkeypatch, "route.toml", old, new)
+    route_steps.cache_clear()
+    try:
+        with pytest.raises(KitError) as err:
+            route_steps()
+        assert err.value.code == code
+        assert "route.toml" in err.value.message and fragment in err.value.message
+    finally:
+        route_steps.cache_clear()
+
+
+def test_the_training_words_are_checked_when_loaded(tmp_path, monkeypatch):
+    from socmethod.apps.training.words import texts
+    _broken_data(tmp_path, monkeypatch, "training.toml", 'mobility = "Передвижение"\n', "")
+    texts.cache_clear()
+    try:
+        with pytest.raises(KitError) as err:
+            texts()
+        assert "training.toml" in err.value.message and "scale_short, mobility" in err.value.message
+        assert err.value.code == "missing_key"
+    finally:
+        texts.cache_clear()
+
+
+def test_labels_come_from_the_rule_data():
+    rs = bundled_ruleset()
+    assert training.value_text("impairment", "sensory") == rs.fields["impairment"]["labels"]["sensory"]
+    assert training.value_text("psychiatrist_recommends", "general") == rs.fields["psychiatrist_recommends"]["labels"]["general"]
+    assert training.value_text("lives_alone", None) == rs.spec["answer_words"]["unknown"]
+    assert training.value_text("early_help_criteria", [1, 3]) == "критерий 1, критерий 3"
+    explorer = training.MethodExplorer(category="disabled_adult")
+    assert [label for label, _ in explorer.impairment.options] == list(rs.fields["impairment"]["labels"].values())
+    # The explorer asks only what the category's table asks: no disability group for a child.
+    explorer.category.value = "disabled_child"
+    assert "disability_group" not in explorer.profile() and "impairment" in explorer.profile()
 
 
 # --- the classroom server --------------------------------------------------------------------------------------
@@ -490,14 +548,7 @@ def classroom(tmp_path):
         yield port, trainer_port, token
     finally:
         # The server and its two Voila children share the session started above.
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_session(proc)
         proc.stderr.close()
 
 
@@ -513,3 +564,11 @@ def test_classroom_server_refuses_requests_without_the_token(classroom):
     assert _get(port, f"/voila/render/training_practice.ipynb?token={token}")[0] == 200
     # The trainer's page is on loopback only and needs no token there.
     assert _get(trainer_port, "/")[0] == 200
+
+
+def test_a_trainees_ripso_field_refuses_odd_digits_with_a_message():
+    assert training.parse_ripso("N 1; №4 17") == [1, 4, 17]
+    for text in ("²", "1, ٣", "4a"):
+        with pytest.raises(KitError) as err:
+            training.parse_ripso(text)
+        assert err.value.code == "bad_value" and err.value.field == "РИПСО"

@@ -19,12 +19,12 @@ from socmethod.procedure.urgent import (
     circumstances,
     load_urgent,
     referral,
-    referral_html,
     services,
     services_for_triggers,
     triggers,
     validate,
 )
+from socmethod.render.referral import referral_html
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"

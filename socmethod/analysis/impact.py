@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import numpy as np
 
 from socmethod.analysis.space import decision_categories, describe_region, enumerate_space, evaluate_space, regions, space_fields
-from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet
+from socmethod.io.assessment import assess_chunk
+from socmethod.io.batch import Tally
+from socmethod.io.records import neutral
+from socmethod.io.register import open_register
 
 # --- impact of a change ----------------------------------------------------------------------------------
 
@@ -40,48 +42,76 @@ def _transitions(before, after) -> list[dict]:
             for (b, a), c in sorted(counts.items(), key=lambda kv: -kv[1])]
 
 
+CHANGED_LISTED = 10_000     # changed cases kept for the report; all are counted and written to --changed
+
+
+def _outcome_text(decision) -> tuple[str, str, str]:
+    """(forms, ripso, rules) as the changed-cases CSV and the transitions write them ("" for a refused row)."""
+    if decision is None:
+        return "", "", ""
+    return "|".join(decision.forms), "|".join(map(str, decision.ripso)), "|".join(decision.rules)
+
+
 def register_impact(path: str, baseline: RuleSet, proposal: RuleSet, baseline_readings: dict | None = None,
-                    proposal_readings: dict | None = None) -> dict:
-    """The cases of a register (CSV or JSON Lines in the case format) whose outcome changes.
-    A CSV register is read once and evaluated twice by the vectorised path."""
-    from socmethod.core.engine import assess_or_error
-    from socmethod.io.casefiles import iter_cases
-    from socmethod.io.records import CSV_COLUMNS, csv_record
-    from socmethod.io.register import IrregularFile, read_frame, register_records
+                    proposal_readings: dict | None = None, *, id_column: str | None = None, keep=(),
+                    on_changed=None) -> dict:
+    """The rows of a register (CSV or JSON Lines) whose outcome changes between two rule sets (or readings).
+
+    The register is streamed: each chunk is read once and assessed under both (vectorised where it can be),
+    so memory stays flat. Every changed case goes to `on_changed(entry)` if given; the first CHANGED_LISTED
+    are kept in the result. Refused rows are counted and named (`refused`, `refused_rows`), never compared."""
     b_read = baseline.resolve_readings(baseline_readings)
     p_read = proposal.resolve_readings(proposal_readings)
-    before = after = None
-    if Path(path).suffix.lower() == ".csv":
-        try:
-            frame, raw_rows = read_frame(path, baseline)
-            before = register_records(frame, raw_rows, baseline, b_read)[0]
-            after = register_records(frame, raw_rows, proposal, p_read)[0]
-        except IrregularFile:
-            before = None
-    if before is None:
-        cases = [c for _, c in iter_cases(path, baseline)]
+    register = open_register(path, baseline, id_column=id_column, keep=keep)
+    header = register.header
+    tally = Tally(carried=header.carried)
+    changed, counts, n_changed = [], {}, 0
+    try:
+        for chunk in register.chunks():
+            before = assess_chunk(chunk, baseline, b_read)
+            after = assess_chunk(chunk, proposal, p_read)
+            tally.add(before)
+            for i in _changed_rows(before, after):
+                (bf, br, bru), (af, ar, aru) = _outcome_text(before.decision(i)), _outcome_text(after.decision(i))
+                entry = {"index": chunk.index(i), "line": int(chunk.lines[i]),
+                         **({"columns": dict(zip(header.carried, chunk.carried(i)))} if header.carried else {}),
+                         "before_forms": bf, "before_ripso": br, "before_rules": bru,
+                         "after_forms": af, "after_ripso": ar, "after_rules": aru,
+                         "rules_responsible": "|".join(sorted((set(bru.split("|")) ^ set(aru.split("|"))) - {""}))}
+                n_changed += 1
+                key = (f"{bf} ({br})" if bf else "", f"{af} ({ar})" if af else "")
+                counts[key] = counts.get(key, 0) + 1
+                if on_changed is not None:
+                    on_changed(entry)
+                if len(changed) < CHANGED_LISTED:
+                    changed.append(entry)
+    finally:
+        register.close()
+    transitions = [{"from": b or "нет рекомендации", "to": a or "нет рекомендации", "count": c}
+                   for (b, a), c in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return {"rows": tally.rows, "cases": tally.rows - tally.refused, "refused": tally.refused,
+            "refused_rows": tally.refused_rows, "blank_lines": tally.blank_lines, "carried": header.carried,
+            "changed": n_changed, "changed_cases": changed, "transitions": transitions}
 
-        def records(ruleset, readings):
-            return np.array([",".join(csv_record(0, {"error": c.to_dict()} if isinstance(c, KitError)
-                                                 else assess_or_error(c, readings, ruleset))[1:]) for c in cases],
-                            dtype=object)
-        before, after = records(baseline, b_read), records(proposal, p_read)
-    # Compare the outcome columns only (forms, ripso, rules); points and degrees do not depend on rules.
-    first = CSV_COLUMNS.index("forms") - 1
-    cut = lambda texts: np.array([",".join(t.split(",")[first:first + 3]) for t in texts.tolist()], dtype=object)  # noqa: E731
-    b_out, a_out = cut(before), cut(after)
-    changed_idx = np.flatnonzero(b_out != a_out)
-    changed = []
-    for i in changed_idx.tolist():
-        bf, br, bru = b_out[i].split(",")
-        af, ar, aru = a_out[i].split(",")
-        changed.append({"index": i, "before_forms": bf, "before_ripso": br, "before_rules": bru,
-                        "after_forms": af, "after_ripso": ar, "after_rules": aru,
-                        "rules_responsible": "|".join(sorted((set(bru.split("|")) ^ set(aru.split("|"))) - {""}))})
-    label = lambda f, r: f"{f} ({r})" if f else ""  # noqa: E731
-    return {"cases": len(before), "changed": len(changed), "changed_cases": changed,
-            "transitions": _transitions(np.array([label(c["before_forms"], c["before_ripso"]) for c in changed], dtype=object),
-                                        np.array([label(c["after_forms"], c["after_ripso"]) for c in changed], dtype=object))}
+
+def _changed_rows(before, after) -> list[int]:
+    """Positions of the chunk's rows whose forms, numbers or rules differ (refused rows never do)."""
+    bd, ad = before.decision_index, after.decision_index
+    both = (bd >= 0) & (ad >= 0)
+    out = set()
+    if both.any():
+        # Each pair of distinct decisions is compared once.
+        width = len(after.decisions) + 1
+        pairs = bd[both] * width + ad[both]
+        uniq, inverse = np.unique(pairs, return_inverse=True)
+        differs = np.array([before.decisions[p // width][:3] != after.decisions[p % width][:3] for p in uniq.tolist()],
+                           dtype=bool)
+        out.update(np.flatnonzero(both)[differs[inverse.ravel()]].tolist())
+    for i in np.flatnonzero(~both).tolist():
+        b, a = before.decision(i), after.decision(i)
+        if (b is None) != (a is None) or (b is not None and b[:3] != a[:3]):
+            out.add(i)
+    return sorted(out)
 
 
 def case_bank_impact(baseline: RuleSet, proposal: RuleSet, baseline_readings: dict | None = None,
@@ -110,23 +140,42 @@ def case_bank_impact(baseline: RuleSet, proposal: RuleSet, baseline_readings: di
 
 
 def diff(baseline: RuleSet, proposal: RuleSet, cases: str | None = None, baseline_readings: dict | None = None,
-         proposal_readings: dict | None = None) -> dict:
+         proposal_readings: dict | None = None, *, id_column: str | None = None, keep=(), on_changed=None) -> dict:
     """Everything a change does: on the input space, the case bank and, if given, a register."""
     report = {"baseline": {**baseline.info(), "readings": baseline.resolve_readings(baseline_readings)},
               "proposal": {**proposal.info(), "readings": proposal.resolve_readings(proposal_readings)},
               "space": space_impact(baseline, proposal, baseline_readings, proposal_readings),
               "case_bank": case_bank_impact(baseline, proposal, baseline_readings, proposal_readings)}
     if cases:
-        report["register"] = register_impact(cases, baseline, proposal, baseline_readings, proposal_readings)
+        report["register"] = register_impact(cases, baseline, proposal, baseline_readings, proposal_readings,
+                                             id_column=id_column, keep=keep, on_changed=on_changed)
     return report
 
 
+CHANGED_COLUMNS = ("before_forms", "before_ripso", "before_rules", "after_forms", "after_ripso", "after_rules",
+                   "rules_responsible")
+
+
+class ChangedCasesWriter:
+    """The changed cases of a register as CSV: index, line, the carried columns (identifier, kept), then
+    before and after; cells neutralised as every CSV the kit writes."""
+
+    def __init__(self, fh, carried: list[str]):
+        self.writer = csv.writer(fh, lineterminator="\n")
+        self.carried = carried
+        self.writer.writerow(["index", "line", *(neutral(c) for c in carried), *CHANGED_COLUMNS])
+
+    def __call__(self, entry: dict) -> None:
+        columns = entry.get("columns", {})
+        self.writer.writerow([entry["index"], entry["line"], *(neutral(columns.get(c, "")) for c in self.carried),
+                              *(neutral(entry[k]) for k in CHANGED_COLUMNS)])
+
+
 def changed_cases_csv(report: dict) -> str:
-    rows = report.get("register", {}).get("changed_cases", [])
+    """The changed cases kept in a report (the first CHANGED_LISTED) as CSV text."""
+    register = report.get("register", {})
     buf = io.StringIO()
-    columns = ["index", "before_forms", "before_ripso", "before_rules", "after_forms", "after_ripso", "after_rules",
-               "rules_responsible"]
-    writer = csv.DictWriter(buf, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
+    write = ChangedCasesWriter(buf, register.get("carried", []))
+    for entry in register.get("changed_cases", []):
+        write(entry)
     return buf.getvalue()

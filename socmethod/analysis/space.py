@@ -16,7 +16,7 @@ import numpy as np
 from socmethod.core.engine import compiled_tables
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet, bundled_ruleset
-from socmethod.core.vector import TRUE, evaluate_arrays
+from socmethod.core.vector import evaluate_arrays
 
 # --- the input space -----------------------------------------------------------------------------------
 
@@ -99,8 +99,8 @@ def _row_label(crow, space, point) -> str:
 
 def evaluate_space(ruleset: RuleSet, readings: dict, space: Space) -> Outcome:
     readings = ruleset.resolve_readings(readings)
-    rows, matrix, _ = evaluate_arrays(space.category, _arrays(space, ruleset), space.n, ruleset, readings)
-    return Outcome(ruleset, readings, space, rows, matrix == TRUE)
+    evaluation = evaluate_arrays(space.category, _arrays(space, ruleset), space.n, ruleset, readings)
+    return Outcome(ruleset, readings, space, list(evaluation.rows), evaluation.matched())
 
 
 def decision_categories(ruleset: RuleSet) -> list[str]:
@@ -120,6 +120,8 @@ def regions(space: Space, mask: np.ndarray) -> list[dict]:
     if idx.size == 0:
         return []
     dims = space.dims
+    if not dims:                   # a table with no rows tests nothing: the one point is everything
+        return [{}]
     boxes = np.stack([np.left_shift(1, space.codes[d][idx].astype(np.int64)) for d in dims], axis=1)
     boxes = np.unique(boxes, axis=0)
     while True:

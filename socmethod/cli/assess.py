@@ -1,12 +1,10 @@
 """`socmethod assess CASE`: one case (JSON, YAML, a one-row CSV, or - for stdin) -> its result."""
 from __future__ import annotations
 
-import sys
-
 from socmethod.cli.parser import KitArgumentParser, add_rules_options, print_json, rules_and_readings
 from socmethod.core.engine import assess
 from socmethod.core.errors import KitError
-from socmethod.io.casefiles import MAX_CASE_BYTES, read_single_case
+from socmethod.io.casefiles import read_single_case
 
 
 def run(argv: list[str]) -> int:
@@ -15,9 +13,8 @@ def run(argv: list[str]) -> int:
     add_rules_options(parser)
     args = parser.parse_args(argv)
     ruleset, readings = rules_and_readings(args)
-    data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1) if args.case == "-" else None
     try:
-        result = assess(read_single_case(args.case, data, ruleset), readings, ruleset)
+        result = assess(read_single_case(args.case, ruleset=ruleset), readings, ruleset)
     except KitError as err:
         print_json({"error": err.to_dict()})
         return 1

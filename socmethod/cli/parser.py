@@ -69,3 +69,23 @@ def rules_and_readings(args):
     from socmethod.core.engine import ruleset_of
     ruleset = ruleset_of(args.rules)
     return ruleset, ruleset.resolve_readings(parse_readings(args.reading))
+
+
+def add_register_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--id", metavar="СТОЛБЕЦ",
+                        help="столбец идентификатора случая (по умолчанию id, если он есть); переносится в результаты")
+    parser.add_argument("--keep", action="extend", nargs="+", default=[], metavar="СТОЛБЕЦ",
+                        help="ваши столбцы (район, отделение...), которые перенести в результаты без изменений")
+
+
+def refused_summary(refused_rows: list[dict], total: int, shown: int = 20) -> str:
+    """Lines for stderr naming the refused rows (line, identifier, code, field)."""
+    if not total:
+        return ""
+    lines = ["Отклонённые строки (у каждой своя запись с кодом ошибки в файле результатов):"]
+    for r in refused_rows[:shown]:
+        ident = f", id {r['id']}" if r.get("id") else ""
+        lines.append(f"  строка {r['line']}{ident}: {r['code']}" + (f" ({r['field']})" if r["field"] else ""))
+    if total > shown:
+        lines.append(f"  … и ещё {total - shown}")
+    return "\n".join(lines) + "\n"

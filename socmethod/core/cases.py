@@ -184,4 +184,5 @@ def case_from_csv_row(row: dict[str, str], ruleset: RuleSet) -> dict:
 
 
 def _int_or_text(text: str):
-    return int(text) if text.isdigit() else text
+    # ASCII digits only: str.isdigit also accepts «²» or «٣», which are no score a register means.
+    return int(text) if text.isascii() and text.isdigit() else text

@@ -9,9 +9,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from socmethod.core.cases import profile_of, score, validate_case
 from socmethod.core.errors import KitError
+from socmethod.core.logic import code, number_state
 from socmethod.core.ruleset import Row, RuleSet, Table, bundled_ruleset, load_ruleset
 
 # --- criteria ------------------------------------------------------------------------------------------
@@ -233,12 +235,15 @@ def _recommendation(crow: CompiledRow, profile: dict, ripso: list[int]) -> dict:
 def _evaluate_row(crow: CompiledRow, profile: dict, ruleset: RuleSet, out: dict) -> None:
     status, failed = _row_status(crow.criteria, profile)
     base = [n.number for n in crow.ripso if n.condition is None]
-    conditional = [n for n in crow.ripso if n.condition is not None]
+    conditional = [(n, *number_state(code(status), code(profile.get(n.condition)))) for n in crow.ripso
+                   if n.condition is not None]
     if status is True:
-        firm = base + [n.number for n in conditional if profile.get(n.condition) is True]
+        # Numbers in the cell's order, a conditional one where the cell writes it («N 23, N 30 (при …)»).
+        given = {n.number for n, g, _ in conditional if g}
+        firm = [n.number for n in crow.ripso if n.condition is None or n.number in given]
         out["recommendations"].append(_recommendation(crow, profile, firm))
-        for n in conditional:
-            if profile.get(n.condition) is None:
+        for n, _, pending in conditional:
+            if pending:
                 _add_depends(out, crow, profile, [n.number], [{n.condition: True}])
     elif status is None:
         unknown = sorted({f for c in crow.criteria if c.holds(profile) is None for f in c.fields
@@ -246,8 +251,8 @@ def _evaluate_row(crow: CompiledRow, profile: dict, ruleset: RuleSet, out: dict)
         test = lambda p: _row_status(crow.criteria, p)[0] is True  # noqa: E731
         implicants = _implicants(ruleset, test, profile, unknown)
         _add_depends(out, crow, profile, base, implicants)
-        for n in conditional:
-            extra = [] if profile.get(n.condition) is False else \
+        for n, _, pending in conditional:
+            extra = [] if not pending else \
                 [dict(i) if profile.get(n.condition) is True else {**i, n.condition: True} for i in implicants]
             _add_depends(out, crow, profile, [n.number], extra)
     elif len(failed) == 1 and _same_partition(crow, profile):
@@ -309,6 +314,22 @@ def evaluate_criteria_list(table: Table, profile: dict, ruleset: RuleSet, readin
 
 
 # --- the case-level API ----------------------------------------------------------------------------------
+
+class Decision(NamedTuple):
+    """What a result decides, as the tables speak: the forms, РИПСО numbers and rules of the rows that hold
+    (in the tables' order), and the rules that depend on an unknown answer. Both evaluators give it."""
+    forms: tuple
+    ripso: tuple
+    rules: tuple
+    depends: tuple
+
+
+def decision_of(result: dict) -> Decision:
+    """The Decision of an engine result (not of an error)."""
+    recs = result.get("recommendations", [])
+    return Decision(tuple(r["form"] for r in recs), tuple(n for r in recs for n in r["ripso"]),
+                    tuple(r["rule"] for r in recs), tuple(dict.fromkeys(d["rule"] for d in result.get("depends_on", []))))
+
 
 def ruleset_of(rules) -> RuleSet:
     if rules is None:

@@ -4,6 +4,8 @@ Every entry point turns bad input into a KitError; nothing else should ever reac
 """
 from __future__ import annotations
 
+import re
+import reprlib
 import tomllib
 from functools import lru_cache
 
@@ -32,14 +34,57 @@ class KitError(Exception):
                         allowed="" if allowed is None else allowed, where=f" ({where})" if where else "")
         self.code = code
         self.field = field
+        self.where = where
+        self.params = {"value": value, "allowed": allowed}
         self.message = entry["message"].format_map(params)
         self.fix = entry.get("fix", "").format_map(params)
         super().__init__(self.message)
+
+    def relocated(self, where: str, field: str | None = None) -> "KitError":
+        """The same refusal said of another place (e.g. a change file's entry instead of the table row
+        it produced)."""
+        return KitError(self.code, self.field if field is None else field, where=where, **self.params)
 
     def to_dict(self) -> dict:
         return {"code": self.code, "field": self.field, "message": f"{self.message} {self.fix}".strip()}
 
 
 def _short(value, limit: int = 80) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    """A value quoted in a message, cut to `limit` characters. Built from a bounded repr, so a huge or deeply
+    nested value (a YAML alias bomb, a megabyte of text) costs nothing to quote."""
+    if isinstance(value, str):
+        text = value[: limit * 4]
+    else:
+        text = _BOUNDED.repr(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")      # a lone surrogate must still print
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_BOUNDED = reprlib.Repr()
+_BOUNDED.maxlevel, _BOUNDED.maxdict, _BOUNDED.maxlist, _BOUNDED.maxtuple, _BOUNDED.maxset = 3, 6, 6, 6, 6
+_BOUNDED.maxstring, _BOUNDED.maxother, _BOUNDED.maxlong = 60, 60, 40
+
+
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def syntax_problem(exc: Exception) -> str:
+    """What a parser (JSON, YAML, TOML, a decoder) complains of, in Russian with the place, for a message:
+    the parsers speak English, and a user reads Russian. Our own hooks' messages are Russian already."""
+    text = str(exc)
+    if any("а" <= ch.lower() <= "я" for ch in text):
+        return text
+    line = column = None
+    if hasattr(exc, "lineno") and hasattr(exc, "colno"):                    # json.JSONDecodeError
+        line, column = exc.lineno, exc.colno
+    elif getattr(exc, "problem_mark", None) is not None:                    # yaml.MarkedYAMLError
+        line, column = exc.problem_mark.line + 1, exc.problem_mark.column + 1
+    elif (m := _TOML_PLACE.search(text)) is not None:                       # tomllib.TOMLDecodeError
+        line, column = int(m.group(1)), int(m.group(2))
+    if isinstance(exc, UnicodeDecodeError):
+        return f"недопустимая последовательность байтов в позиции {exc.start}"
+    if isinstance(exc, RecursionError):
+        return "слишком глубокая вложенность"
+    if line is not None:
+        return f"ошибка разметки в строке {line}, столбце {column}"
+    return "ошибка разметки"

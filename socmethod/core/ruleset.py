@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from socmethod.core.errors import KitError
+from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.resources import data_path
 
 ROW_META = ("id", "seed_line", "form", "raw", "note", "caveat", "applies_when")
@@ -94,6 +94,7 @@ class RuleSet:
     readings: dict[str, dict]
     tables: dict[str, Table]
     spec: dict = field(default_factory=dict, repr=False)
+    workdir: object = field(default=None, repr=False, compare=False)   # a proposal's temporary copy, kept alive with it
 
     def default_readings(self) -> dict[str, str]:
         return {name: spec["default"] for name, spec in self.readings.items()}
@@ -332,7 +333,7 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
     try:
         spec = tomllib.loads(spec_path.read_bytes().decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KitError("malformed_file", where="ruleset.toml", value=str(exc), allowed="TOML, UTF-8") from None
+        raise KitError("malformed_file", where="ruleset.toml", value=syntax_problem(exc), allowed="TOML, UTF-8") from None
     for key in ("name", "effective_date", "forms", "answer_words", "fields", "categories", "readings", "tables"):
         if key not in spec:
             raise KitError("rule_set_invalid", key, where="ruleset.toml", value=f"нет раздела «{key}»",

@@ -1,21 +1,25 @@
-"""The vectorised batch path: numpy over whole registers, the same criteria objects as the engine.
+"""The vectorised evaluator: numpy over many cases at once, the same compiled criteria as the engine.
 
-Each compiled criterion (engine.Criterion) is evaluated over arrays in three-valued logic coded as
-0 = false, 1 = depends on an unknown answer, 2 = true (AND = min, OR = max). A row's status and its
-conditional numbers give a small signature per case; each distinct signature is formatted once.
+Each compiled criterion (engine.Criterion) is evaluated over arrays of codes in the three-valued logic of
+`core.logic` (AND = min, OR = max). The result is arrays, never text: a row status per decision row and
+case, and a state per conditional number and case (`Evaluation`). Nothing limits the number of rows or of
+conditional numbers. Cases with the same outcome share one `Decision`, found once per distinct outcome;
+formatting happens only where an output is written (io.records).
 
-Only rows whose every cell passes simple vectorised checks take this path; any other row (a typo, an
-out-of-range score, an age given for a disabled child, early help...) is assessed case by case by
-`engine.assess`, so an error record is word for word the one `socmethod assess` prints.
+The engine and this module are kept equal by property tests over generated rule sets
+(tests/test_properties.py) and by the batch tests comparing both paths record for record.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from socmethod.core.engine import CompiledRow, Criterion, compiled_tables
+from socmethod.core.engine import CompiledRow, Criterion, Decision, compiled_tables
+from socmethod.core.logic import FALSE, TRUE, UNKNOWN, number_state
 from socmethod.core.ruleset import RuleSet
 
-FALSE, UNKNOWN, TRUE = 0, 1, 2
+__all__ = ["FALSE", "UNKNOWN", "TRUE", "Evaluation", "evaluate_arrays", "criterion_vec"]
 
 
 # --- criteria over arrays ----------------------------------------------------------------------------
@@ -55,53 +59,71 @@ def row_status_vec(crow: CompiledRow, arrays: dict, ruleset: RuleSet, n: int) ->
     return status
 
 
-def evaluate_arrays(category: str, arrays: dict, n: int, ruleset: RuleSet, readings: dict):
-    """Statuses of every decision row of `category` for n cases.
-    Returns (rows, status matrix [rows x n], conditional truth per row: list of [numbers x n])."""
-    rows, statuses, conds = [], [], []
+@dataclass
+class Evaluation:
+    """Every decision row of one category over n cases.
+
+    `status[r, i]`: row r for case i (FALSE, UNKNOWN, TRUE). `numbers[j]`: (row index, index in the row's
+    РИПСО numbers) of the j-th conditional number; `given[j, i]` / `pending[j, i]`: whether it is given to
+    case i, or depends on an unknown answer."""
+    rows: tuple[CompiledRow, ...]
+    status: np.ndarray
+    numbers: tuple[tuple[int, int], ...]
+    given: np.ndarray
+    pending: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.status.shape[1]
+
+    def matched(self) -> np.ndarray:
+        """bool [rows x n]: the rows that hold for sure."""
+        return self.status == TRUE
+
+    def distinct(self) -> tuple[np.ndarray, list[Decision]]:
+        """(index of its decision per case, the distinct decisions): each outcome is described once."""
+        n = self.n
+        states = np.concatenate([self.status, self.given.astype(np.int8) * 2 + self.pending.astype(np.int8)],
+                                axis=0).T if len(self.rows) else np.zeros((n, 0), dtype=np.int8)
+        if n == 0:
+            return np.zeros(0, dtype=np.intp), []
+        if states.shape[1] == 0:
+            return np.zeros(n, dtype=np.intp), [Decision((), (), (), ())]
+        # One opaque byte string per case, so np.unique compares whole outcomes in one pass.
+        keys = np.ascontiguousarray(states, dtype=np.int8).view(np.dtype((np.void, states.shape[1]))).ravel()
+        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        return inverse.ravel(), [self.decision(i) for i in first.tolist()]
+
+    def decision(self, i: int) -> Decision:
+        """Case i's outcome in the engine's order: forms, numbers, rules of the rows that hold, and the
+        rules whose row or conditional number depends on an unknown answer."""
+        given = {self.numbers[j]: bool(self.given[j, i]) for j in range(len(self.numbers))}
+        pending = {self.numbers[j] for j in range(len(self.numbers)) if self.pending[j, i]}
+        forms, ripso, rules, depends = [], [], [], []
+        for r, crow in enumerate(self.rows):
+            status = int(self.status[r, i])
+            if status == TRUE:
+                forms.append(crow.row.form)
+                rules.append(crow.row.id)
+                ripso += [num.number for k, num in enumerate(crow.ripso) if num.condition is None or given[(r, k)]]
+            if status == UNKNOWN or any((r, k) in pending for k in range(len(crow.ripso))):
+                depends.append(crow.row.id)
+        return Decision(tuple(forms), tuple(ripso), tuple(rules), tuple(depends))
+
+
+def evaluate_arrays(category: str, arrays: dict, n: int, ruleset: RuleSet, readings: dict) -> Evaluation:
+    """Every decision row of `category` (under `readings`) over n cases given as coded arrays."""
+    rows, statuses, numbers, given, pending = [], [], [], [], []
     for ctable in compiled_tables(ruleset, readings, category):
         for crow in ctable.rows:
+            status = row_status_vec(crow, arrays, ruleset, n)
+            for k, num in enumerate(crow.ripso):
+                if num.condition:
+                    g, p = number_state(status, _truth_of(arrays, num.condition))
+                    numbers.append((len(rows), k))
+                    given.append(g)
+                    pending.append(p)
             rows.append(crow)
-            statuses.append(row_status_vec(crow, arrays, ruleset, n))
-            conds.append([_truth_of(arrays, num.condition) for num in crow.ripso if num.condition])
-    matrix = np.vstack(statuses) if statuses else np.zeros((0, n), dtype=np.int8)
-    return rows, matrix, conds
-
-
-# --- signatures and their text -------------------------------------------------------------------------
-
-def signatures(rows, matrix, conds, n: int) -> tuple[np.ndarray, list]:
-    """Pack per-case outcomes into uint64 bit fields: firm rows, depending rows, firm conditional numbers,
-    depending conditional numbers. Returns (signature per case, slot layout)."""
-    slots = [(r, i) for r, crow in enumerate(rows) for i, num in enumerate(crow.ripso) if num.condition]
-    if len(rows) > 24 or len(slots) > 8:
-        raise OverflowError("too many rows for the packed signature")
-    sig = np.zeros(n, dtype=np.uint64)
-    for r in range(len(rows)):
-        sig |= (matrix[r] == TRUE).astype(np.uint64) << np.uint64(r)
-        sig |= (matrix[r] == UNKNOWN).astype(np.uint64) << np.uint64(24 + r)
-    for s, (r, i) in enumerate(slots):
-        cond = conds[r][sum(1 for j in range(i) if rows[r].ripso[j].condition)]
-        firm = (matrix[r] == TRUE) & (cond == TRUE)
-        pending = ((matrix[r] == TRUE) & (cond == UNKNOWN)) | ((matrix[r] == UNKNOWN) & (cond != FALSE))
-        sig |= firm.astype(np.uint64) << np.uint64(48 + s)
-        sig |= pending.astype(np.uint64) << np.uint64(56 + s)
-    return sig, slots
-
-
-def describe_signature(sig: int, rows, slots) -> tuple[str, str, str, str]:
-    """(forms, ripso, rules, depends_on) text for the CSV output, in the engine's order."""
-    forms, ripso, rules, depends = [], [], [], []
-    slot_of = {(r, i): s for s, (r, i) in enumerate(slots)}
-    for r, crow in enumerate(rows):
-        if sig >> r & 1:
-            forms.append(crow.row.form)
-            rules.append(crow.row.id)
-            for i, num in enumerate(crow.ripso):
-                if num.condition is None or sig >> (48 + slot_of[(r, i)]) & 1:
-                    ripso.append(str(num.number))
-        row_depends = bool(sig >> (24 + r) & 1) or any(sig >> (56 + slot_of[(r, i)]) & 1
-                                                       for i, num in enumerate(crow.ripso) if num.condition)
-        if row_depends:
-            depends.append(crow.row.id)
-    return "|".join(forms), "|".join(ripso), "|".join(rules), "|".join(depends)
+            statuses.append(status)
+    stack = lambda parts, dtype: np.vstack(parts) if parts else np.zeros((0, n), dtype=dtype)  # noqa: E731
+    return Evaluation(tuple(rows), stack(statuses, np.int8), tuple(numbers), stack(given, bool), stack(pending, bool))

@@ -1,67 +1,95 @@
-"""Batch assessment: a register of cases (JSON Lines or CSV) in, one result per case out, in order.
+"""Batch assessment: a register (CSV or JSON Lines) in, one record per input row out, in input order.
 
-Two paths give the same answers: the vectorised one (socmethod.vector, numpy) for CSV registers, and
-case-by-case `assess` for everything else and for every row the vectorised checks do not accept.
+The register is streamed in chunks (memory stays flat whatever its size) and the output is written to a
+temporary file renamed over the output only when every row has been read: an input that fails part way
+leaves an existing output untouched, and an output that is the input is refused before anything is
+opened for writing. Refused rows get their own error record and are counted and named, never dropped.
+
+Two paths give the same answers: the vectorised one (core.vector) for CSV registers written to CSV, and
+the engine case by case for everything else and for every row the vectorised checks do not accept.
 """
 from __future__ import annotations
 
-import csv
-import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from socmethod.core.engine import assess_or_error, ruleset_of
 from socmethod.core.errors import KitError
-from socmethod.core.ruleset import RuleSet
-from socmethod.io.casefiles import iter_cases
-from socmethod.io.records import CSV_COLUMNS, csv_record
-from socmethod.io.register import IrregularFile, read_frame, register_records
+from socmethod.io.assessment import ChunkAssessment, assess_chunk
+from socmethod.io.files import atomic_output, check_output
+from socmethod.io.records import CsvWriter, JsonlWriter
+from socmethod.io.register import open_register
+
+OUTPUT_SUFFIXES = (".jsonl", ".csv")
+REFUSED_LISTED = 1000        # refused rows named one by one in a summary; all are counted, all have a record
+
+
+@dataclass
+class Tally:
+    """What a run read and decided: rows, refused rows (the first REFUSED_LISTED named), blank lines."""
+    rows: int = 0
+    refused: int = 0
+    blank_lines: int = 0
+    refused_rows: list[dict] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+
+    def add(self, assessment: ChunkAssessment) -> None:
+        chunk = assessment.chunk
+        self.rows += len(chunk)
+        self.blank_lines += chunk.blank_lines
+        for i in assessment.refused():
+            self.refused += 1
+            if len(self.refused_rows) < REFUSED_LISTED:
+                err = assessment.results[i]["error"]
+                entry = {"index": chunk.index(i), "line": int(chunk.lines[i]), "code": err["code"],
+                         "field": err.get("field") or ""}
+                if self.carried:
+                    entry["id"] = chunk.carried(i)[0]
+                self.refused_rows.append(entry)
+
+    def counts(self) -> dict:
+        """`cases` is every record written (one per row), `errors` the refused ones among them."""
+        return {"cases": self.rows, "errors": self.refused, "assessed": self.rows - self.refused,
+                "blank_lines": self.blank_lines, "refused_rows": self.refused_rows}
+
+
+def assess_register(path: str | Path, ruleset, readings: dict, *, id_column: str | None = None, keep=(),
+                    vectorised: bool = True):
+    """(header, iterator of ChunkAssessment) over a register; the file closes when the iterator ends."""
+    register = open_register(path, ruleset, id_column=id_column, keep=keep)
+
+    def chunks():
+        try:
+            for chunk in register.chunks():
+                yield assess_chunk(chunk, ruleset, readings, vectorised=vectorised)
+        finally:
+            register.close()
+    return register.header, chunks()
+
+
+def run_batch(in_path: str, out_path: str, readings=None, rules=None, vectorised: bool = True, *,
+              id_column: str | None = None, keep=()) -> dict:
+    """Assess every row of `in_path`, write `out_path` (.jsonl or .csv). Returns the counts (Tally.counts)."""
+    ruleset = ruleset_of(rules)
+    readings = ruleset.resolve_readings(readings)
+    out_suffix = Path(out_path).suffix.lower()
+    if out_suffix not in OUTPUT_SUFFIXES:
+        raise KitError("bad_argument", "OUT", value=out_path, allowed="Файл результатов должен иметь расширение .jsonl или .csv.")
+    check_output(out_path, [in_path])
+    # JSON Lines records are whole results: the engine writes them, row by row.
+    header, assessments = assess_register(in_path, ruleset, readings, id_column=id_column, keep=keep,
+                                          vectorised=vectorised and out_suffix == ".csv")
+    tally = Tally(carried=header.carried)
+    with atomic_output(out_path, [in_path]) as fh:
+        writer = (CsvWriter if out_suffix == ".csv" else JsonlWriter)(fh, header.carried)
+        for assessment in assessments:
+            writer.write(assessment)
+            tally.add(assessment)
+    return tally.counts()
 
 
 def assess_all(cases, readings=None, rules=None) -> list[dict]:
     """Case by case: the reference the vectorised path is checked against."""
     ruleset = ruleset_of(rules)
-    out = []
-    for case in cases:
-        out.append({"error": case.to_dict()} if isinstance(case, KitError) else assess_or_error(case, readings, ruleset))
-    return out
-
-
-def run_batch(in_path: str, out_path: str, readings=None, rules=None, vectorised: bool = True) -> dict:
-    """Assess every case of `in_path`, write `out_path` (.jsonl or .csv). Returns counts."""
-    ruleset = ruleset_of(rules)
-    readings = ruleset.resolve_readings(readings)
-    out_suffix = Path(out_path).suffix.lower()
-    if out_suffix not in (".jsonl", ".csv"):
-        raise KitError("bad_argument", "OUT", value=out_path, allowed="Файл результатов должен иметь расширение .jsonl или .csv.")
-    if not Path(in_path).is_file():
-        raise KitError("file_not_found", value=in_path)
-    if vectorised and out_suffix == ".csv" and Path(in_path).suffix.lower() == ".csv":
-        try:
-            return _batch_csv_to_csv(in_path, out_path, ruleset, readings)
-        except IrregularFile:
-            pass    # ragged or otherwise irregular: the exact path reads it row by row and reports each
-    total = errors = 0
-    with open(out_path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh) if out_suffix == ".csv" else None
-        if writer:
-            writer.writerow(CSV_COLUMNS)
-        for index, case in iter_cases(in_path, ruleset):
-            result = {"error": case.to_dict()} if isinstance(case, KitError) else assess_or_error(case, readings, ruleset)
-            total += 1
-            errors += "error" in result
-            if writer:
-                writer.writerow(csv_record(index, result))
-            else:
-                fh.write(json.dumps(result, ensure_ascii=False) + "\n")
-    return {"cases": total, "errors": errors}
-
-
-def _batch_csv_to_csv(in_path: str, out_path: str, ruleset: RuleSet, readings: dict) -> dict:
-    frame, raw_rows = read_frame(in_path, ruleset)
-    text, errors = register_records(frame, raw_rows, ruleset, readings)
-    with open(out_path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(CSV_COLUMNS) + "\n")
-        fh.write("\n".join(f"{i},{t}" for i, t in enumerate(text.tolist())))
-        if len(text):
-            fh.write("\n")
-    return {"cases": len(text), "errors": errors}
+    return [{"error": case.to_dict()} if isinstance(case, KitError) else assess_or_error(case, readings, ruleset)
+            for case in cases]

@@ -10,7 +10,8 @@ import math
 from pathlib import Path
 from typing import Iterator
 
-from socmethod.core.errors import KitError
+from socmethod.core.errors import KitError, syntax_problem
+from socmethod.io.files import read_bounded
 
 ENCODINGS = ("utf-8-sig", "cp1251")
 MAX_CASE_BYTES = 1 << 20   # one case is a few kilobytes; more is a mistake (or an attack) worth naming
@@ -40,7 +41,7 @@ def parse_json(text: str, where: str):
     try:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs)
     except (ValueError, RecursionError) as exc:
-        raise KitError("malformed_file", where=where, value=str(exc), allowed="JSON") from None
+        raise KitError("malformed_file", where=where, value=syntax_problem(exc), allowed="JSON") from None
 
 
 def _no_duplicate_pairs(pairs):
@@ -52,32 +53,54 @@ def _no_duplicate_pairs(pairs):
     return result
 
 
+MAX_DEPTH = 20      # a case nests three levels; more is a mistake or an attack
+
+
 def parse_yaml(text: str, where: str):
+    """One YAML document with the pure-Python safe loader; duplicate keys, aliases (`*name`: a few hundred
+    bytes of them expand to gigabytes) and nesting deeper than MAX_DEPTH are refused."""
     try:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML is a dependency; Pyodide builds may lack it
         raise KitError("malformed_file", where=where, value="чтение YAML недоступно", allowed="JSON") from None
 
-    class StrictLoader(yaml.SafeLoader):  # the pure-Python loader; duplicate keys are an error
-        pass
+    class StrictLoader(yaml.SafeLoader):  # the pure-Python loader
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise _Refused("ссылки YAML (*имя) не допускаются: запишите значения полностью")
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Refused(f"вложенность глубже {MAX_DEPTH} уровней")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
 
     def construct_mapping(loader, node, deep=False):
         keys = set()
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=deep)
             if key in keys:
-                raise yaml.constructor.ConstructorError(None, None, f"ключ «{key}» повторяется", key_node.start_mark)
+                raise _Refused(f"ключ «{key}» повторяется (строка {key_node.start_mark.line + 1})")
             keys.add(key)
         return yaml.SafeLoader.construct_mapping(loader, node, deep)
 
     StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     try:
         value = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader derives from SafeLoader
-    except yaml.YAMLError as exc:
-        raise KitError("malformed_file", where=where, value=" ".join(str(exc).split()), allowed="YAML") from None
+    except _Refused as exc:
+        raise KitError("malformed_file", where=where, value=str(exc), allowed="YAML") from None
+    except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
+        raise KitError("malformed_file", where=where, value=syntax_problem(exc), allowed="YAML") from None
     if isinstance(value, float) and math.isnan(value):
         raise KitError("not_an_object", value="NaN")
     return value
+
+
+class _Refused(Exception):
+    """A YAML construct the kit refuses, with the Russian reason."""
 
 
 def sniff_delimiter(header: str) -> str:
@@ -95,8 +118,8 @@ def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
     reader = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
-        raise KitError("malformed_file", where=where, value=str(exc), allowed="CSV") from None
+    except csv.Error:
+        raise KitError("malformed_file", where=where, value="кавычка не закрыта или стоит не на месте", allowed="CSV") from None
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise KitError("malformed_file", where=f"{where}, строка 1", value=f"столбец «{dup}» повторяется", allowed="CSV")
@@ -111,8 +134,9 @@ def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
                                      allowed=f"CSV с разделителем «{delimiter}»")
                 continue
             yield line, dict(zip(header, cells))
-    except csv.Error as exc:
-        yield reader.line_num, KitError("malformed_file", where=f"{where}, строка {reader.line_num}", value=str(exc), allowed="CSV")
+    except csv.Error:
+        yield reader.line_num, KitError("malformed_file", where=f"{where}, строка {reader.line_num}",
+                                        value="кавычка не закрыта или стоит не на месте", allowed="CSV")
 
 
 def read_single_case(path: str, data: bytes | None = None, ruleset=None, where: str | None = None):
@@ -124,17 +148,9 @@ def read_single_case(path: str, data: bytes | None = None, ruleset=None, where: 
 
     where = where or ("stdin" if path == "-" else Path(path).name)
     if data is None:
-        try:
-            size = Path(path).stat().st_size
-            if size > MAX_CASE_BYTES:   # checked before reading, so a huge file is never loaded
-                raise KitError("file_too_large", where=where, value=f"{size // 1024} КиБ", allowed="предел 1 МиБ")
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise KitError("file_not_found", value=path) from None
-        except OSError as exc:
-            raise KitError("malformed_file", where=where, value=exc.strerror, allowed="JSON, YAML или CSV") from None
-    if len(data) > MAX_CASE_BYTES:
-        raise KitError("file_too_large", where=where, value=f"{len(data) // 1024} КиБ", allowed="предел 1 МиБ")
+        data = read_bounded(path, MAX_CASE_BYTES, where=where)
+    elif len(data) > MAX_CASE_BYTES:
+        raise KitError("file_too_large", where=where, value=f"больше {MAX_CASE_BYTES // 1024} КиБ", allowed="предел 1 МиБ")
     text = decode(data, where)
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
@@ -152,30 +168,3 @@ def read_single_case(path: str, data: bytes | None = None, ruleset=None, where: 
     if suffix == ".json" or stripped.startswith(("{", "[")):
         return parse_json(text, where)
     return parse_yaml(text, where)
-
-
-def iter_cases(path: str, ruleset, data: bytes | None = None, where: str | None = None) -> Iterator[tuple[int, dict | KitError]]:
-    """(index, case or KitError) for every case of a JSON Lines or CSV file, in order, nothing dropped
-    (`data`: the file's bytes already in memory, in the format `path`'s suffix names; `where` names them)."""
-    from socmethod.core.cases import case_from_csv_row
-
-    where = where or Path(path).name
-    if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise KitError("file_not_found", value=path) from None
-    text = decode(data, where)
-    if Path(path).suffix.lower() == ".csv":
-        for index, (line, row) in enumerate(csv_rows(text, where)):
-            yield index, row if isinstance(row, KitError) else case_from_csv_row(row, ruleset)
-        return
-    index = 0
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield index, parse_json(line, f"{where}, строка {line_no}")
-        except KitError as err:
-            yield index, err
-        index += 1

@@ -320,7 +320,15 @@ def procedure_deadlines(applied: date, decided: date | None = None,
                         events[name] = (d, f"последний допустимый день срока «{fallback}»", set(years))
             if any(name not in events for name in needed):
                 continue
-            entry, result_date, years = _evaluate(rule, events, events_def)
+            try:
+                entry, result_date, years = _evaluate(rule, events, events_def)
+            except KitError as err:
+                if err.code != "calendar_unavailable":
+                    raise
+                # The dates given are in range, but a step they lead to is not: say so of the dates given.
+                raise KitError("dates_out_of_range", field="applied", value=applied.isoformat(),
+                               allowed=f"Срок «{rule['title']}» приходится на {err.params['value']} год, а сроки "
+                                       f"рассчитываются по {MAX_YEAR} год включительно: укажите более раннюю дату.") from None
             computed[rule["id"]] = entry
             internal[rule["id"]] = (result_date, years)
             pending.remove(rule)

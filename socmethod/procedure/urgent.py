@@ -6,12 +6,12 @@ calculator). Section 6 (seed 003, lines 457-465): the decision is taken on the a
 interview act, the referral is prepared and issued the same day, and no individual programme (ИППСУ)
 is drawn up (1.4, line 139).
 
-Nothing here asks for or keeps personal data: the referral summary and its HTML carry only service and
-circumstance codes with their titles; the name, birth date and signatures are left blank for the bureau.
+Nothing here asks for or keeps personal data: the referral summary carries only service and circumstance
+codes with their titles; its printable HTML (socmethod.render.referral) leaves the name, birth date and
+signatures blank for the bureau.
 """
 from __future__ import annotations
 
-import html
 import tomllib
 from datetime import date, datetime
 from functools import lru_cache
@@ -285,55 +285,6 @@ def referral(circumstances: list[str], services: list[str], on: date | None = No
         "source": {"order": data["meta"]["order"], "document": data["meta"]["document"],
                    "list_seed": data["meta"]["list_seed"], "act_seed": data["meta"]["act_seed"]},
     }
-
-
-def referral_html(summary: dict) -> str:
-    """A small printable HTML fragment of a referral summary (Russian, every text escaped).
-
-    Only the summary's service, circumstance, date and contact texts are printed; whatever else the dict
-    holds (a name, say) is ignored. The name, birth date and signatures are blank lines for the bureau.
-    """
-    e = html.escape
-
-    def text(key, default=""):
-        value = summary.get(key, default)
-        return e(str(value)) if value is not None else ""
-
-    where = summary.get("where") or {}
-    programme = summary.get("programme") or {}
-    parts = ['<section class="urgent-referral" lang="ru">',
-             f"<h2>{text('document', DOCUMENT_TITLE)}</h2>",
-             f"<p>Дата: <strong>{text('date_ru') or text('date')}</strong> — в день подачи заявления (пп. 6.2, 6.3).</p>",
-             "<p>Гражданин (Ф.И.О.): ______________________________________</p>",
-             "<p>Дата рождения: ____________________</p>",
-             "<h3>Срочные социальные услуги</h3>", "<ol>"]
-    for svc in summary.get("services") or []:
-        parts.append(f"<li>{e(str(svc.get('title', '')))}</li>")
-    parts.append("</ol>")
-    marks = summary.get("circumstances") or []
-    if marks:
-        parts.append("<h3>Обстоятельства (по акту собеседования)</h3><ul>")
-        for c in marks:
-            parts.append(f"<li>{e(str(c.get('field_label', '')))}: {e(str(c.get('label', '')))}</li>"
-                         if c.get("field_label") != c.get("label") else f"<li>{e(str(c.get('label', '')))}</li>")
-        parts.append("</ul>")
-    parts.append("<p>Обстоятельства, обуславливающие нуждаемость: ______________________________</p>")
-    if programme:
-        parts.append(f"<p>{e(str(programme.get('text', '')).rstrip('.'))} (п. {e(str(programme.get('paragraph', '')))}).</p>")
-    parts.append("<p>Основание: пп. 6.1–6.3 Порядка межведомственного взаимодействия СПб ГКУ «ЦОСО» "
-                 "(распоряжение Комитета по социальной политике Санкт-Петербурга от 01.07.2019 N 405-р).</p>")
-    for note in summary.get("notes") or []:
-        parts.append(f"<p class=\"note\">{e(str(note))}</p>")
-    parts.append("<h3>Куда обращаться</h3><ul>")
-    for label, key in (("", "office"), ("Единый кол-центр: ", "call_centre"), ("Часы работы бюро: ", "bureau_hours")):
-        if where.get(key):
-            parts.append(f"<li>{e(label)}{e(str(where[key]))}</li>")
-    parts.append("</ul>")
-    parts.append("<p>Направление подписал(а): ____________________ (должность) "
-                 "____________ (подпись) / ____________________ (расшифровка подписи)</p>")
-    parts.append("<p>Направление получил(а): «__» __________ 20__ г. ____________ (подпись)</p>")
-    parts.append("</section>")
-    return "\n".join(parts) + "\n"
 
 
 # ------------------------------------------------------------------------------------------ helpers

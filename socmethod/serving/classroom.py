@@ -3,11 +3,11 @@
 Two Voila servers are started, because Voila serves a whole directory and a hidden file (hide_globs) is
 only left out of the listing, not refused:
 
-* the trainees' pages (method, practice, route) on H:P. Loopback (127.0.0.1) is the default; bound to
+* the trainees' pages (method, practice, route) on H:P, with a Russian start page at `/` (classroom_app). Loopback (127.0.0.1) is the default; bound to
   any other address the server always asks for an access token (given with --token, or generated and
   printed): trainees open the printed link, or the bare address and type the token once (a cookie
   keeps them signed in);
-* the trainer's page on 127.0.0.1 only (port 8868 unless --trainer-port; 8867 is `make workbench`'s), so
+* the trainer's page, with the projector view, the export and the printed cards, on 127.0.0.1 only (port 8868 unless --trainer-port; 8867 is `make workbench`'s), so
   that nobody on the network can change the session or see the group's results.
 
 Both use serve.py's Voila settings (ipc kernel transport, culling, no tracebacks, our template) except
@@ -85,10 +85,13 @@ def stage_notebooks(target: Path, names=TRAINEE_NOTEBOOKS) -> Path:
     return target
 
 
-def classroom_command(notebooks: Path, host: str, port: int, token: str | None) -> list[str]:
-    # A directory of notebooks is served without pre-heating (one pool per notebook would cost more).
+def classroom_command(notebooks: Path, host: str, port: int, token: str | None, role: str = "trainee") -> list[str]:
+    # A directory of notebooks is served without pre-heating (one pool per notebook would cost more). The
+    # server is Voila with the classroom's own pages (classroom_app): the start page, or for the trainer
+    # the projector, the export and the printed cards.
     cmd = [a for a in voila_command(host, port, notebook=notebooks, cull_after=CULL_AFTER)
            if not a.startswith(("--preheat_kernel", "--pool_size"))]
+    cmd = [sys.executable, "-m", "socmethod.serving.classroom_app", *cmd[1:], f"--ClassroomVoila.role={role}"]
     if token:
         cmd.append(f"--token={token}")
     return cmd
@@ -183,9 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         env = classroom_env(results, links["index"])
         procs.append(subprocess.Popen(classroom_command(staging / "pages", args.host, args.port, token), env=env,
                                       cwd=staging))
-        procs.append(subprocess.Popen(classroom_command(NOTEBOOKS / TRAINER_NOTEBOOK, "127.0.0.1", trainer_port, None),
-                                      env=env, cwd=ROOT))
-        lines = ["", "Учебные страницы для слушателей" + (" (по сети)" if not is_loopback(args.host) else "") + ":"]
+        trainer_env = {**env, "SOCMETHOD_CLASSROOM_TRAINER": "1"}
+        procs.append(subprocess.Popen(classroom_command(NOTEBOOKS / TRAINER_NOTEBOOK, "127.0.0.1", trainer_port, None,
+                                                        role="trainer"), env=trainer_env, cwd=ROOT))
+        lines = ["", "Учебные страницы для слушателей" + (" (по сети)" if not is_loopback(args.host) else "") + ":",
+                 f"  Начальная страница (её QR-код — на странице преподавателя): {links['index']}"]
         lines += [f"  {PAGE_TITLES[n]}: {links[n]}" for n in TRAINEE_NOTEBOOKS]
         if token:
             lines.append(f"  Токен доступа: {token} (или откройте {links['base']} и введите его)")

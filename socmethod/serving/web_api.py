@@ -22,11 +22,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from socmethod.core.cases import case_from_csv_row
 from socmethod.core.engine import assess, assess_or_error
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import bundled_ruleset
-from socmethod.io.casefiles import decode, iter_cases, parse_json, read_single_case
-from socmethod.io.records import CSV_COLUMNS, csv_record
+from socmethod.io.casefiles import csv_rows, decode, parse_json, read_single_case, sniff_delimiter
+from socmethod.io.records import CSV_COLUMNS, csv_record, neutral
 
 log = logging.getLogger("socmethod.web")
 
@@ -250,24 +251,56 @@ async def batch_endpoint(request: Request) -> Response:
 
 
 def _batch(data: bytes, suffix: str, out: str, readings: dict) -> str:
+    """The records `socmethod batch` writes for a register held in memory (nothing touches the disk): a CSV
+    register's header is checked as the CLI checks it, and an `id` column is carried into the records."""
     ruleset = bundled_ruleset()
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n") if out == "csv" else None
-    if writer:
-        writer.writerow(CSV_COLUMNS)
     try:
-        for index, case in iter_cases(f"register{suffix}", ruleset, data=data, where=WHERE):
+        text = decode(data, WHERE)
+        carried: list[str] = []
+        if suffix == ".csv":
+            from socmethod.io.register import check_header
+            first = next((line for line in text.splitlines() if line.strip()), "")
+            columns = [c.strip() for c in next(csv.reader([first], delimiter=sniff_delimiter(first)))]
+            carried = check_header(columns, ruleset, where=WHERE).carried
+        writer = csv.writer(buffer, lineterminator="\n") if out == "csv" else None
+        if writer:
+            writer.writerow([CSV_COLUMNS[0], *carried, *CSV_COLUMNS[1:]])
+        for index, (line, case, kept) in enumerate(_register(text, suffix, carried, ruleset)):
             if index >= MAX_BATCH_CASES:
                 raise ApiError(413, KitError("request_too_large", value=f"больше {MAX_BATCH_CASES} случаев",
                                              allowed=f"Предел — {MAX_BATCH_CASES} случаев; больший реестр оцените командой socmethod batch."))
             result = {"error": case.to_dict()} if isinstance(case, KitError) else assess_or_error(case, readings, ruleset)
             if writer:
-                writer.writerow(csv_record(index, result))
+                cells = csv_record(index, result)
+                writer.writerow([cells[0], *(neutral(v) for v in kept), *cells[1:]])
             else:
-                buffer.write(json.dumps(result, ensure_ascii=False) + "\n")
+                record = {"register": {"line": line, "columns": dict(zip(carried, kept))}, **result} if carried else result
+                buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
     except KitError as err:         # the register as a whole cannot be read (encoding, empty, CSV header)
         raise ApiError(400, err) from None
     return buffer.getvalue()
+
+
+def _register(text: str, suffix: str, carried: list[str], ruleset):
+    """(line, case or KitError, carried values) for every row of a register's text, in order."""
+    if suffix == ".csv":
+        for line, row in csv_rows(text, WHERE):
+            if isinstance(row, KitError):
+                yield line, row, [""] * len(carried)
+                continue
+            kept = [row.pop(c, "") for c in carried]
+            try:
+                yield line, case_from_csv_row(row, ruleset), kept
+            except KitError as err:
+                yield line, err, kept
+        return
+    for line, chunk in enumerate(text.splitlines(), start=1):
+        if chunk.strip():
+            try:
+                yield line, parse_json(chunk, f"{WHERE}, строка {line}"), []
+            except KitError as err:
+                yield line, err, []
 
 
 @endpoint

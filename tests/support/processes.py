@@ -2,6 +2,8 @@
 process tree, its CPU time and memory, and stopping a server."""
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 
 import psutil
@@ -52,3 +54,16 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def stop_session(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server started with start_new_session=True and everything in its session (a classroom and its
+    two Voila servers, a Voila and its kernels): SIGTERM to the group, SIGKILL if it lingers."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

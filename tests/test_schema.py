@@ -1,0 +1,56 @@
+"""The one checker of the kit's data files: each kind of defect is refused as the catalogue says, naming
+the file and the place, and a good file passes unchanged."""
+from __future__ import annotations
+
+import pytest
+
+from socmethod import KitError
+from socmethod.core.schema import AnyOf, Boolean, Integer, IsoDate, ListOf, MapOf, OneOf, Ref, SeedLine, Table, Text, Where, check
+
+SERVICE = Table(required={"id": Text(), "number": Integer(1, 11), "line": SeedLine()},
+                optional={"note": Text()}, id="id", collection="service")
+FILE = Table(required={"service": ListOf(SERVICE, min=1),
+                       "trigger": ListOf(Table(required={"id": Text(), "services": ListOf(Ref("service"), unique=True)}))},
+             optional={"meta": MapOf(Text()), "since": IsoDate(), "strict": Boolean(),
+                       "kind": OneOf(("a", "b")), "value": AnyOf((Integer(), Text()), "число или текст"),
+                       "even": Where(Integer(), lambda v: None if v % 2 == 0 else "нечётное")})
+GOOD = {"service": [{"id": "food", "number": 1, "line": 10}, {"id": "roof", "number": 2, "line": 12, "note": "x"}],
+        "trigger": [{"id": "hungry", "services": ["food"]}], "since": "2026-01-01", "value": "t", "even": 4}
+
+
+def _refusal(data) -> KitError:
+    with pytest.raises(KitError) as err:
+        check(data, FILE, "data/urgent.toml")
+    return err.value
+
+
+def test_a_good_file_passes_and_dates_are_read():
+    out = check(GOOD, FILE, "data/urgent.toml")
+    assert out["service"] == GOOD["service"] and out["since"].year == 2026
+
+
+@pytest.mark.parametrize("edit,code,place,fragment", [
+    (lambda d: d["service"][0].pop("line"), "missing_key", "service «food», line", "Не заполнено"),
+    (lambda d: d["service"][1].update(number=12), "rule_set_invalid", "service «roof», number", "от 1 до 11"),
+    (lambda d: d["service"][1].update(colour="red"), "rule_set_invalid", "service «roof», colour", "неизвестное поле"),
+    (lambda d: d["service"][1].update(id="food"), "rule_set_invalid", "service «food», id", "повторяется"),
+    (lambda d: d["trigger"][0].update(services=["fire"]), "rule_set_invalid", "trigger «hungry», services 1",
+     "неизвестный код «fire»"),
+    (lambda d: d["trigger"][0].update(services=["food", "food"]), "rule_set_invalid", "trigger «hungry», services",
+     "повторяется"),
+    (lambda d: d.update(service=[]), "rule_set_invalid", "service", "список пуст"),
+    (lambda d: d.update(since="вчера"), "rule_set_invalid", "since", "не дата"),
+    (lambda d: d.update(strict="yes"), "rule_set_invalid", "strict", "true или false"),
+    (lambda d: d.update(kind="c"), "rule_set_invalid", "kind", "«c»"),
+    (lambda d: d.update(value=[1]), "rule_set_invalid", "value", "число или текст"),
+    (lambda d: d.update(even=3), "rule_set_invalid", "even", "нечётное"),
+    (lambda d: d.update(meta={"a": ""}), "rule_set_invalid", "meta, a", "непустой текст"),
+    (lambda d: d["service"].append("x"), "rule_set_invalid", "service 3", "таблица"),
+])
+def test_each_defect_names_the_file_and_the_place(edit, code, place, fragment):
+    import copy
+    data = copy.deepcopy(GOOD)
+    edit(data)
+    err = _refusal(data)
+    assert err.code == code and err.field == place
+    assert "data/urgent.toml" in err.message and fragment in err.message + err.fix
