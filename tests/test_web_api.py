@@ -288,3 +288,23 @@ def test_the_access_log_has_method_path_and_status_only(client, caplog):
     client.post("/", data={"category": "elderly", "income": "32000"})
     lines = [r.getMessage() for r in caplog.records if r.name == "socmethod.web.access"]
     assert lines == ["GET /api/v1/deadlines 200", "POST / 200"]
+
+
+def test_batch_checks_a_csv_header_as_the_cli_does_and_carries_the_id_column(client, tmp_path, capsys):
+    rng = random.Random(11)
+    header = synthetic.csv_header()
+    rows = [",".join([f"r{n}", *synthetic.csv_cells(synthetic.random_case(rng), header)]) for n in range(25)]
+    register = "id," + ",".join(header) + "\n" + "\n".join(rows) + "\n"
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(register, encoding="utf-8")
+    cli_main(["batch", str(src), str(out)])
+    capsys.readouterr()
+    answer = client.post("/api/v1/batch", content=register.encode(), headers={"content-type": "text/csv"})
+    assert answer.status_code == 200 and answer.text == out.read_text(encoding="utf-8")
+    assert answer.text.splitlines()[0].startswith("index,id,status")
+    as_jsonl = client.post("/api/v1/batch?format=jsonl", content=register.encode(), headers={"content-type": "text/csv"})
+    first = json.loads(as_jsonl.text.splitlines()[0])
+    assert first["register"] == {"line": 2, "columns": {"id": "r0"}}
+    err = _error(client.post("/api/v1/batch", content=register.replace("self_care.hygiene", "self_care.hygeine", 1).encode(),
+                             headers={"content-type": "text/csv"}), 400, "misspelt_column")
+    assert err["field"] == "self_care.hygeine"
