@@ -6,7 +6,8 @@
    `--seconds`, each on its own fixed schedule, half of them `POST /api/v1/assess` (random synthetic
    cases), a quarter the first page (`GET /`) and a quarter the page for a complete set of answers
    (`POST /`, the result rendered). Latency is counted from the moment a request was due, so a server that
-   falls behind is charged for the wait (no coordinated omission). Prints p50/p95/p99, errors (any status
+   falls behind is charged for the wait (no coordinated omission); the time from the actual send is printed
+   too (a client starved of CPU sends late). Prints p50/p95/p99, errors (any status
    but 200, a broken connection, no answer within 10 s), the rate achieved, and the server's memory
    (all its processes) before, at the peak during, and after.
 2. Saturation (closed loop): 32 connections send back to back for 10 s, assess alone and the result page
@@ -75,6 +76,7 @@ async def open_loop(port: int, clients: int, rate: float, seconds: float, mix: d
     """Each client sends at its own fixed times (every clients/rate seconds, staggered); returns the
     latencies from each request's due time, the error count and the number sent."""
     latencies: list[float] = []
+    service: list[float] = []
     errors = {"count": 0}
     sent = {"count": 0}
     interval = clients / rate
@@ -98,11 +100,14 @@ async def open_loop(port: int, clients: int, rate: float, seconds: float, mix: d
                 await asyncio.sleep(delay)
             payload = rng.choice(mix[kinds[(i + n) % len(kinds)]])
             sent["count"] += 1
+            sent_at = time.perf_counter()
             try:
                 status = await asyncio.wait_for(exchange(reader, writer, payload), TIMEOUT)
                 if status != 200:
                     errors["count"] += 1
-                latencies.append(time.perf_counter() - due)
+                done = time.perf_counter()
+                latencies.append(done - due)
+                service.append(done - sent_at)
             except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError):
                 errors["count"] += 1
                 writer.close()
@@ -114,7 +119,7 @@ async def open_loop(port: int, clients: int, rate: float, seconds: float, mix: d
         writer.close()
 
     await asyncio.gather(*(client(i) for i in range(clients)))
-    return latencies, errors["count"], sent["count"]
+    return latencies, service, errors["count"], sent["count"]
 
 
 async def closed_loop(port: int, connections: int, seconds: float, payloads: list[bytes]) -> tuple[int, int]:
@@ -172,7 +177,7 @@ def main() -> int:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         t0 = time.perf_counter()
-        latencies, errors, sent = asyncio.run(open_loop(port, args.clients, args.rate, args.seconds, mix))
+        latencies, service, errors, sent = asyncio.run(open_loop(port, args.clients, args.rate, args.seconds, mix))
         elapsed = time.perf_counter() - t0 - 1.0
         sampling["on"] = False
         sampler.join()
@@ -185,6 +190,8 @@ def main() -> int:
             print(f"  latency from the due time: p50 {percentile(latencies, 50) * 1000:.1f} ms, "
                   f"p95 {percentile(latencies, 95) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms, "
                   f"max {max(latencies) * 1000:.0f} ms")
+            print(f"  latency from the send (what the server took once asked): p50 {percentile(service, 50) * 1000:.1f} ms, "
+                  f"p95 {percentile(service, 95) * 1000:.1f} ms")
         print(f"  server memory ({nproc} processes): before {before:.0f} MiB, peak during {peak['rss']:.0f} MiB, "
               f"5 s after {after:.0f} MiB")
 
