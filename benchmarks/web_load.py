@@ -1,11 +1,11 @@
 """A loopback load test of the web edition: many clients at an offered rate, then the saturation throughput.
 
-    .venv/bin/python benchmarks/web_load.py [--clients 200] [--rate 500] [--seconds 30] [--workers 1]
+    .venv/bin/python benchmarks/web_load.py [--clients 200] [--rate 500] [--seconds 30] [--workers 1] [--mix page|results]
 
 1. Offered load (open loop): `--clients` keep-alive connections share `--rate` requests a second for
-   `--seconds`, each on its own fixed schedule, half of them `POST /api/v1/assess` (random synthetic
-   cases), a quarter the first page (`GET /`) and a quarter the page for a complete set of answers
-   (`POST /`, the result rendered). Latency is counted from the moment a request was due, so a server that
+   `--seconds`, each on its own fixed schedule: `--mix page` (the default) half `POST /api/v1/assess`
+   (random synthetic cases), half the first page (`GET /`); `--mix results` half assess, a quarter the
+   first page and a quarter the page for a complete set of answers (`POST /`, the result rendered). Latency is counted from the moment a request was due, so a server that
    falls behind is charged for the wait (no coordinated omission); the time from the actual send is printed
    too (a client starved of CPU sends late). Prints p50/p95/p99, errors (any status
    but 200, a broken connection, no answer within 10 s), the rate achieved, and the server's memory
@@ -35,6 +35,11 @@ from tests.support.processes import stop, tree_cpu_seconds, tree_rss_mib  # noqa
 from tests.support.synthetic import random_case  # noqa: E402
 
 TIMEOUT = 10.0
+# What the offered load is made of, in turn per client: the issue's (the API and the page a visitor first
+# gets) and one with the result page too (a visitor without JavaScript posts the form for it).
+MIXES = {"page": ["assess", "page"], "results": ["assess", "assess", "page", "result"]}
+MIX_TEXT = {"page": "half POST /api/v1/assess, half GET /",
+            "results": "half POST /api/v1/assess, a quarter GET /, a quarter POST / with a complete result"}
 ANSWERS = ("category=elderly&disability_group=II"
            + "".join(f"&self_care.{k}=2" for k in ("hygiene", "toilet", "dressing", "medication", "cooking", "eating",
                                                     "housekeeping", "paperwork"))
@@ -72,7 +77,7 @@ async def exchange(reader, writer, payload: bytes) -> int:
     return status
 
 
-async def open_loop(port: int, clients: int, rate: float, seconds: float, mix: dict[str, list[bytes]]):
+async def open_loop(port: int, clients: int, rate: float, seconds: float, mix: dict[str, list[bytes]], mix_name: str):
     """Each client sends at its own fixed times (every clients/rate seconds, staggered); returns the
     latencies from each request's due time, the error count and the number sent."""
     latencies: list[float] = []
@@ -80,7 +85,7 @@ async def open_loop(port: int, clients: int, rate: float, seconds: float, mix: d
     errors = {"count": 0}
     sent = {"count": 0}
     interval = clients / rate
-    kinds = ["assess", "assess", "page", "result"]
+    kinds = MIXES[mix_name]
     start = time.perf_counter() + 1.0
 
     async def client(i: int):
@@ -154,6 +159,7 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=500)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--mix", choices=sorted(MIXES), default="page")
     ap.add_argument("--saturation-seconds", type=float, default=10)
     args = ap.parse_args()
     try:
@@ -177,14 +183,14 @@ def main() -> int:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         t0 = time.perf_counter()
-        latencies, service, errors, sent = asyncio.run(open_loop(port, args.clients, args.rate, args.seconds, mix))
+        latencies, service, errors, sent = asyncio.run(open_loop(port, args.clients, args.rate, args.seconds, mix, args.mix))
         elapsed = time.perf_counter() - t0 - 1.0
         sampling["on"] = False
         sampler.join()
         time.sleep(5)
         after, _ = tree_rss_mib(proc.pid)
         print(f"Offered load: {args.clients} clients, {args.rate:.0f} requests/s for {args.seconds:.0f} s "
-              f"(half assess, a quarter GET /, a quarter POST / with a complete result), {args.workers} worker(s):")
+              f"({MIX_TEXT[args.mix]}), {args.workers} worker(s):")
         print(f"  sent {sent}, answered {len(latencies)}, errors {errors}, achieved {len(latencies) / elapsed:.0f} requests/s")
         if latencies:
             print(f"  latency from the due time: p50 {percentile(latencies, 50) * 1000:.1f} ms, "
