@@ -310,3 +310,41 @@ def test_cells_that_start_a_formula_are_neutralised(tmp_path):
     jsonl.write_text(json.dumps({"category": "elderly", "=cmd|' /C calc'!A0": 1}) + "\n", encoding="utf-8")
     run_batch(str(jsonl), str(out))
     assert _read(out)[1][3].startswith("'=")
+
+
+def test_a_line_of_megabytes_is_one_refused_row_and_never_held(tmp_path):
+    cells = [synthetic.csv_cells(c, HEADER) for c in _cases(2)]
+    src = tmp_path / "r.csv"
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write(",".join(HEADER) + "\n" + ",".join(cells[0]) + "\n" + "y" * 9_000_000 + "\n" + ",".join(cells[1]) + "\n"
+                 + "z" * 5_000_000)
+    counts = run_batch(str(src), str(tmp_path / "o.csv"))
+    assert (counts["cases"], counts["errors"]) == (4, 2)
+    assert [(r["line"], r["code"]) for r in counts["refused_rows"]] == [(3, "row_too_long"), (5, "row_too_long")]
+
+
+def test_blocks_of_any_size_read_the_same_rows(tmp_path):
+    """Where the reader cuts the file into blocks never changes a row, its line or its verdict."""
+    from socmethod import bundled_ruleset
+    from socmethod.io.register import MAX_LINE, CsvRegister
+    cells = [synthetic.csv_cells(c, HEADER) for c in _cases(30, seed=9)]
+    lines = [",".join(HEADER)] + [",".join(c) for c in cells]
+    lines[4] = '"' + lines[4]
+    lines[9] = ""
+    lines[12] = "x" * (MAX_LINE + 5)
+    lines[20] = ";;;"
+    src = tmp_path / "r.csv"
+    src.write_bytes("\r\n".join(lines).encode("utf-8") + b"\r\n")
+
+    def rows(block_bytes):
+        register = CsvRegister(src, bundled_ruleset(), block_bytes=block_bytes)
+        try:
+            return [(chunk.index(i), int(chunk.lines[i]), chunk.errors[i].code if i in chunk.errors else chunk.cells(i))
+                    for chunk in register.chunks() for i in range(len(chunk))]
+        finally:
+            register.close()
+    reference = rows(1 << 22)
+    assert len(reference) == 29 and reference[3][2] == "malformed_file" and reference[10][2] == "row_too_long"
+    assert reference[18][2] == "malformed_file"          # «;;;» is a row of the wrong width in a «,» file
+    for size in (97, 1000, 65_537):
+        assert rows(size) == reference, size

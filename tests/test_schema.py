@@ -30,13 +30,13 @@ def test_a_good_file_passes_and_dates_are_read():
 
 
 @pytest.mark.parametrize("edit,code,place,fragment", [
-    (lambda d: d["service"][0].pop("line"), "missing_key", "service «food», line", "Не заполнено"),
-    (lambda d: d["service"][1].update(number=12), "rule_set_invalid", "service «roof», number", "от 1 до 11"),
-    (lambda d: d["service"][1].update(colour="red"), "rule_set_invalid", "service «roof», colour", "неизвестное поле"),
-    (lambda d: d["service"][1].update(id="food"), "rule_set_invalid", "service «food», id", "повторяется"),
-    (lambda d: d["trigger"][0].update(services=["fire"]), "rule_set_invalid", "trigger «hungry», services 1",
+    (lambda d: d["service"][0].pop("line"), "missing_key", "service[«food»].line", "Не заполнено"),
+    (lambda d: d["service"][1].update(number=12), "rule_set_invalid", "service[«roof»].number", "от 1 до 11"),
+    (lambda d: d["service"][1].update(colour="red"), "rule_set_invalid", "service[«roof»].colour", "неизвестное поле"),
+    (lambda d: d["service"][1].update(id="food"), "rule_set_invalid", "service[«food»].id", "повторяется"),
+    (lambda d: d["trigger"][0].update(services=["fire"]), "rule_set_invalid", "trigger[«hungry»].services[1]",
      "неизвестный код «fire»"),
-    (lambda d: d["trigger"][0].update(services=["food", "food"]), "rule_set_invalid", "trigger «hungry», services",
+    (lambda d: d["trigger"][0].update(services=["food", "food"]), "rule_set_invalid", "trigger[«hungry»].services",
      "повторяется"),
     (lambda d: d.update(service=[]), "rule_set_invalid", "service", "список пуст"),
     (lambda d: d.update(since="вчера"), "rule_set_invalid", "since", "не дата"),
@@ -44,8 +44,8 @@ def test_a_good_file_passes_and_dates_are_read():
     (lambda d: d.update(kind="c"), "rule_set_invalid", "kind", "«c»"),
     (lambda d: d.update(value=[1]), "rule_set_invalid", "value", "число или текст"),
     (lambda d: d.update(even=3), "rule_set_invalid", "even", "нечётное"),
-    (lambda d: d.update(meta={"a": ""}), "rule_set_invalid", "meta, a", "непустой текст"),
-    (lambda d: d["service"].append("x"), "rule_set_invalid", "service 3", "таблица"),
+    (lambda d: d.update(meta={"a": ""}), "rule_set_invalid", "meta.a", "непустой текст"),
+    (lambda d: d["service"].append("x"), "rule_set_invalid", "service[3]", "таблица"),
 ])
 def test_each_defect_names_the_file_and_the_place(edit, code, place, fragment):
     import copy

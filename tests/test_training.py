@@ -421,9 +421,9 @@ def _broken_data(tmp_path, monkeypatch, name: str, old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize("old, new, fragment, code", [
-    ("seed_line = 401", 'seed_line = "401"', "шаг 2, seed_line", "malformed_file"),
+    ("seed_line = 401", 'seed_line = "401"', "шаг 2.seed_line", "malformed_file"),
     ('deadline = "survey"', 'deadline = "surveyy"', "срок «surveyy» не найден", "malformed_file"),
-    ('short = "решение"\n', "", "шаг 4, short", "missing_key"),
+    ('short = "решение"\n', "", "шаг 4.short", "missing_key"),
 ])
 def test_the_route_is_data_checked_when_loaded(tmp_path, monkeypatch, old, new, fragment, code):
     from socmethod.apps.training.route import route_steps
@@ -446,7 +446,7 @@ def test_the_training_words_are_checked_when_loaded(tmp_path, monkeypatch):
     try:
         with pytest.raises(KitError) as err:
             texts()
-        assert "training.toml" in err.value.message and "scale_short, mobility" in err.value.message
+        assert "training.toml" in err.value.message and "scale_short.mobility" in err.value.message
         assert err.value.code == "missing_key"
     finally:
         texts.cache_clear()

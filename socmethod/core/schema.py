@@ -10,7 +10,7 @@ A file's shape is written once, as data about data, beside the code that reads t
 
 `check` walks the parsed file, then resolves the references (`Ref("service")` must name the id of an entry
 of a `collection="service"` table anywhere in the file), and refuses the first defect as a KitError of the
-catalogue (data/errors.toml) naming the file and the key path (`service «no_food».line`): `missing_key`
+catalogue (data/errors.toml) naming the file and the key path (`service[«no_food»].line`): `missing_key`
 for a key that must be there, `rule_set_invalid` for anything else, with what would be accepted. What a
 shape cannot say (bands that must tile 0..max, numbers in order) stays a few lines of code after `check`.
 """
@@ -55,8 +55,9 @@ class Schema:
 
 
 def _join(path: str, key) -> str:
-    """A place in a file as its maintainer reads it: «service «no_food», line», «шаг 2, seed_line»."""
-    return f"{path}, {key}" if path else str(key)
+    """A place in a file as TOML names it (dotted keys), a list's item by its code or its number from 1:
+    «text.title.seed_line», «service[«no_food»].line», «шаг 2.seed_line»."""
+    return f"{path}.{key}" if path else str(key)
 
 
 @dataclass
@@ -181,11 +182,12 @@ class ListOf(Schema):
 
 
 def _item_path(path: str, item, n: int, name: str | None) -> str:
-    if name is not None:
-        parent, _, _ = path.rpartition(", ")
-        path = _join(parent, name)
     code = item.get("id") if isinstance(item, dict) else None
-    return f"{path} «{code}»" if isinstance(code, (str, int)) and not isinstance(code, bool) else f"{path} {n}"
+    known = isinstance(code, (str, int)) and not isinstance(code, bool)
+    if name is not None:
+        parent, _, _ = path.rpartition(".")
+        return _join(parent, f"{name} «{code}»" if known else f"{name} {n}")
+    return f"{path}[«{code}»]" if known else f"{path}[{n}]"
 
 
 @dataclass
@@ -197,6 +199,7 @@ class Table(Schema):
     extra: bool = False                # other keys allowed (and not checked)
     id: str | None = None
     collection: str | None = None
+    rest: Schema | None = None         # the shape of every other key (a table of entries with some required)
 
     def check(self, value, path, ctx):
         if not isinstance(value, dict):
@@ -204,7 +207,7 @@ class Table(Schema):
         for key in self.required:
             if key not in value:
                 raise Problem(f"нет поля «{key}»", ", ".join(self.required), missing=True).at(_join(path, key))
-        if not self.extra:
+        if not self.extra and self.rest is None:
             unknown = [k for k in value if k not in self.required and k not in self.optional]
             if unknown:
                 raise Problem(f"неизвестное поле «{unknown[0]}»",
@@ -213,6 +216,10 @@ class Table(Schema):
         for key, schema in [*self.required.items(), *self.optional.items()]:
             if key in value:
                 out[key] = _at(schema, value[key], _join(path, key), ctx)
+        if self.rest is not None:
+            for key in value:
+                if key not in self.required and key not in self.optional:
+                    out[key] = _at(self.rest, value[key], _join(path, key), ctx)
         if self.id is not None and self.collection is not None:
             ids = ctx.collections.setdefault(self.collection, set())
             if value[self.id] in ids:
@@ -261,6 +268,24 @@ class AnyOf(Schema):
             ctx.refs += trial.refs
             return out
         raise Problem("значение не подходит ни под один из видов", self.hint_text)
+
+
+class Anything(Schema):
+    """Any value (its meaning is checked by a `Where` around it)."""
+
+    def check(self, value, path, ctx):
+        return value
+
+
+@dataclass
+class Switch(Schema):
+    """One of two shapes, chosen by a look at the value (a footnote is a marker or an entry)."""
+    test: Callable[[Any], bool]
+    when_true: Schema
+    otherwise: Schema
+
+    def check(self, value, path, ctx):
+        return (self.when_true if self.test(value) else self.otherwise).check(value, path, ctx)
 
 
 @dataclass

@@ -28,6 +28,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from socmethod.core.cases import case_from_csv_row
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES, scale
@@ -110,14 +111,9 @@ class Chunk:
         """Row i as a case (the JSON shape) for the engine."""
         if self.cases:
             return self.cases[i]
-        from socmethod.core.cases import case_from_csv_row
         cells = self.cells(i)
-        columns = self.header.columns
-        return case_from_csv_row({c: cells[k] for k, c in enumerate(columns) if c in self._case_set}, ruleset)
-
-    @property
-    def _case_set(self) -> set:
-        return set(self.header.case_columns)
+        carried = set(self.header.carried)
+        return case_from_csv_row({c: cells[k] for k, c in enumerate(self.header.columns) if c not in carried}, ruleset)
 
 
 # --- columns -----------------------------------------------------------------------------------------------
@@ -287,7 +283,9 @@ class CsvRegister:
         self.fh.close()
 
     def _blocks(self) -> Iterator[bytes]:
-        """Blocks of whole lines, each ending with the line terminator (the last one perhaps not)."""
+        """Blocks of whole lines, each ending with the line terminator (the last one perhaps not). A line
+        longer than MAX_LINE is never held: its bytes are skipped up to its end, and it stands in its block
+        as a stand-in of MAX_LINE + 1 bytes, so it is counted as one line and refused as too long."""
         term = self.terminator
         carry = b""
         while True:
@@ -298,11 +296,22 @@ class CsvRegister:
                 return
             block = carry + piece
             cut = block.rfind(term)
-            if cut < 0:
-                carry = block          # one line longer than the block: keep reading (classified as too long)
+            if cut >= 0:
+                yield block[:cut + 1]
+                carry = block[cut + 1:]
                 continue
-            yield block[:cut + 1]
-            carry = block[cut + 1:]
+            if len(block) <= MAX_LINE:
+                carry = block              # a line still growing: keep reading
+                continue
+            while (piece := self.fh.read(self.block_bytes)) and term not in piece:
+                pass                       # the rest of an over-long line, read and dropped
+            stand_in = b"x" * (MAX_LINE + 1)
+            if not piece:
+                yield stand_in
+                return
+            end = piece.index(term)
+            yield stand_in + term
+            carry = piece[end + 1:]
 
     def chunks(self, size: int | None = None) -> Iterator[Chunk]:
         index, line = 0, self._next_line
