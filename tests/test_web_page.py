@@ -88,7 +88,8 @@ def test_a_refused_income_is_shown_at_its_field(client):
 
 def test_a_tampered_answer_is_refused_at_its_question_not_guessed(client):
     page = client.post("/", data={**ELDERLY, "lives_alone": "perhaps", "action": "result"}).text
-    assert "Выберите один из ответов" in page and 'id="q-lives_alone-error"' in page
+    error = page[page.index('id="q-lives_alone-error"'):]
+    assert "Выберите один из предложенных ответов." in error[:error.index("</p>")]
     assert "На дому — программа N 1" not in text(result_section(page))
 
 

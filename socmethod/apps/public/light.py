@@ -36,8 +36,8 @@ EMPTY_ANSWERS = {"urgent": [], "who": None, "category": None, "income": None, "m
 
 
 def _state(form: Mapping[str, list[str]] | None, action: str | None) -> dict:
-    """The answers of a posted form, their view and the errors to show ({element id: message} in page
-    order). A refused value or a refused income is shown at once; a missing answer only when the visitor
+    """The answers of a posted form, their view and the errors to show ({answer key: {"id" of the element
+    to go to, "message", "question"}} in page order). A refused value or a refused income is shown at once; a missing answer only when the visitor
     asks for the result (action "result"), as GOV.UK's question pages do."""
     if form is None:
         answers, problems = dict(EMPTY_ANSWERS), {}

@@ -144,7 +144,7 @@ def answers_from_form(form: Mapping[str, list[str]]) -> tuple[dict, dict[str, st
             if code not in answers["urgent"]:
                 answers["urgent"].append(code)
         else:
-            problems["urgent"] = "Выберите ситуации из списка."
+            problems["urgent"] = texts()["page"]["invalid_many"]
     for question in opening_questions():
         _take(question, form, answers, problems)
     for question in questions(answers["category"]):
@@ -153,7 +153,7 @@ def answers_from_form(form: Mapping[str, list[str]]) -> tuple[dict, dict[str, st
         value = (form.get(key) or [""])[-1].strip()
         answers[key] = value or None
     if answers["free_category"] is not None and answers["free_category"] not in dict(free_category_options()):
-        problems["free_category"] = "Выберите льготную категорию из списка."
+        problems["free_category"] = texts()["page"]["invalid_one"]
         answers["free_category"] = None
     return answers, problems
 
@@ -164,13 +164,13 @@ def _take(question: Question, form: Mapping[str, list[str]], answers: dict, prob
     if question.many:
         chosen = [by_text[v] for v in given if v in by_text]
         if len(chosen) != len(given):
-            problems[question.key] = "Выберите ответы из списка."
+            problems[question.key] = texts()["page"]["invalid_many"]
         answers[question.key] = list(dict.fromkeys(chosen))
         return
     if not given:
         return
     if len(given) > 1 or given[0] not in by_text:
-        problems[question.key] = "Выберите один из ответов."
+        problems[question.key] = texts()["page"]["invalid_one"]
         return
     answers[question.key] = by_text[given[0]]
 

@@ -26,7 +26,8 @@ REQUIRED_TEXTS = (
     "result.none_text", "result.choose",
     "page.lead", "page.show_questions", "page.show_result", "page.result_heading", "page.answers_heading",
     "page.change", "page.print", "page.print_note", "page.error_summary", "page.error_prefix", "page.missing",
-    "page.missing_unknown", "page.missing_category", "page.no_script_note", "page.updated",
+    "page.missing_unknown", "page.missing_category", "page.no_script_note", "page.updated", "page.invalid_one",
+    "page.invalid_many",
 )
 OPTION_LISTS = ("who.options", "category.options", "flags.yes_no_unknown")
 # Kinds of case keys the calculator can ask about (data/rules/405-r/ruleset.toml [fields]): a scale is one
