@@ -223,6 +223,7 @@ def light_show_result(page, js: bool = True) -> None:
     """Without JavaScript press «Показать результат»; with it the result is already there: wait for it."""
     if not js:
         page.get_by_role("button", name="Показать результат").click()
-    else:           # the script's last answer has come back: no question is left
-        page.wait_for_function("!document.querySelector('#sm-result-body .sm-pending, #sm-result-body .sm-start')")
+    else:           # the script's last answer has come back: no question is left (a locator, not a script:
+        # the page's CSP refuses the string evaluation wait_for_function would poll with)
+        page.locator("#sm-result-body .sm-pending, #sm-result-body .sm-start").wait_for(state="detached")
     page.locator("#sm-result-body .sm-disclaimer").wait_for()
