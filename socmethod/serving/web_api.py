@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from socmethod.analysis.readings import describe
 from socmethod.core.cases import case_from_csv_row
 from socmethod.core.engine import assess, assess_or_error
 from socmethod.core.errors import KitError
@@ -317,11 +318,9 @@ async def readings_endpoint(request: Request) -> Response:
 
 @lru_cache(maxsize=1)
 def readings_document() -> dict:
+    """What `socmethod readings` prints: the same describing function, so the two never drift."""
     ruleset = bundled_ruleset()
-    return {"rule_set": ruleset.info(), "readings": {
-        name: {"title": r["title"], "default": r["default"], "seed_line": r.get("seed_line"), "why": r.get("why", ""),
-               "options": {k: v["text"] for k, v in r["options"].items()}}
-        for name, r in ruleset.readings.items()}}
+    return {"rule_set": ruleset.info(), "readings": describe(ruleset)}
 
 
 @endpoint
