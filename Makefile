@@ -1,4 +1,5 @@
 # make app        - set up .venv on first use and serve the public calculator on http://127.0.0.1:8866
+# make web        - the light calculator page and the web API on http://127.0.0.1:8000
 # make test       - set up .venv on first use and run every test (package, notebooks, servers, browser, site)
 # make test-fast  - the unit tests only (no server, browser, site build or notebook): the developer's loop
 PYTHON ?= python3
@@ -7,11 +8,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
-SITE_PORT ?= 8000
+SITE_PORT ?= 8001
+WORKERS ?= 1
+# `make web` listens on 8000 unless PORT is given (PORT's own default, 8866, is the Voila calculator's).
+WEB_PORT := $(if $(filter command line environment,$(origin PORT)),$(PORT),8000)
 TOKEN  ?=
 POOL   ?= 4
 
-.PHONY: app test test-fast lint venv bench workbench classroom site serve-site clean
+.PHONY: app test test-fast lint venv bench workbench lab classroom site serve-site clean web
 
 venv: $(STAMP)
 
@@ -22,10 +26,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,site]'
 	touch $(STAMP)
 
+# What the browser tests inject into pages (axe-core), from the committed lock, exact versions.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 # Two workers; a test file stays on one worker (its server or browser starts once), notebooks run in order.
 PYTEST := $(PY) -m pytest -n 2 --dist loadfile
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PYTEST) tests notebooks --nbval --durations=15
 
 test-fast: $(STAMP)
@@ -39,9 +49,20 @@ lint: $(STAMP)
 app: $(STAMP)
 	$(PY) -m socmethod.serving.voila --host $(HOST) --port $(PORT) --pool $(POOL)
 
-# The methodologist's workbench (gaps, heat maps, change and compare) on http://$(HOST):8867.
+# The light page and the stateless web API (socmethod/serving/web.py): uvicorn, WORKERS processes.
+web: $(STAMP)
+	$(PY) -m socmethod.serving.web --host $(HOST) --port $(WEB_PORT) --workers $(WORKERS)
+
+# The methodologist's workbench (change editor, compare with an uploaded register, heat maps, gaps) on
+# http://$(HOST):8867.
 workbench: $(STAMP)
 	$(PY) -m socmethod.serving.voila --notebook workbench --host $(HOST) --port 8867 --pool 1
+
+# JupyterLab on the kit's notebooks, opening notebooks/analysis.ipynb (pandas and the kit); loopback, and the
+# address with its token printed (TOKEN=... sets your own).
+LAB_PORT ?= 8888
+lab: $(STAMP)
+	$(PY) -m socmethod.serving.lab --host $(HOST) --port $(LAB_PORT) $(if $(TOKEN),--token $(TOKEN))
 
 # Training pages (socmethod/classroom.py): trainees on http://$(HOST):$(PORT), with an access token whenever
 # HOST is not loopback (generated and printed unless TOKEN=...); the trainer's page on http://127.0.0.1:8868 only.

@@ -43,7 +43,9 @@ def synthetic_register(rows: int, seed: int = 7) -> pd.DataFrame:
         spec = ruleset.categories[category]
         mask = cat == category
         k = int(mask.sum())
-        for key in spec["required"] + spec.get("optional", []):
+        # The keys the tables read, not the survey-act answers the engine derives them from.
+        derived_from = set(ruleset.derivation_inputs())
+        for key in [k for k in spec["required"] + spec.get("optional", []) if k not in derived_from]:
             fspec = ruleset.fields[key]
             if fspec["kind"] == "scale":
                 from socmethod.core.scales import scale
@@ -51,6 +53,8 @@ def synthetic_register(rows: int, seed: int = 7) -> pd.DataFrame:
                     frame[f"{key}.{item}"][mask] = rng.choice(scores, size=k, p=[0.25, 0.3, 0.3, 0.15])
             elif fspec["kind"] == "bool":
                 frame[key][mask] = rng.choice(np.array(["true", "false", ""], dtype=object), size=k, p=[0.45, 0.45, 0.1])
+                for other in fspec.get("excludes", []):      # two answers that cannot both be «да» never are
+                    frame[key][mask & (frame[key] == "true") & (frame[other] == "true")] = "false"
             elif fspec["kind"] == "enum":
                 values = list(fspec["values"]) + ([""] if fspec.get("nullable") else [])
                 frame[key][mask] = rng.choice(np.array(values, dtype=object), size=k)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from socmethod.apps.public.calculator import Calculator, case_from_answers, result_html
+from socmethod.apps.public.calculator import Calculator
+from socmethod.apps.public.model import build_view, case_from_answers, result_view
 from socmethod.core.resources import data_dir
+from socmethod.render import render
 
 ELDERLY_ANSWERS = {
     "category": "elderly", "disability_group": "II",
@@ -62,9 +64,9 @@ def test_categories_without_a_table_say_so(category):
 
 
 def test_no_recommendation_message():
-    html = result_html({"recommendations": [], "depends_on": [], "near_misses": [],
-                        "rule_set": {"name": "405-р", "effective_date": "2019-07-01", "hash": "x"},
-                        "self_care": None, "mobility": None})
+    html = render("public/result.html.j2", view=result_view({
+        "recommendations": [], "depends_on": [], "near_misses": [],
+        "rule_set": {"name": "405-р", "effective_date": "2019-07-01", "hash": "x"}, "self_care": None, "mobility": None}))
     assert "методика не называет формы обслуживания" in html
 
 
@@ -205,15 +207,14 @@ def test_summary_deadlines_are_dated_in_words_with_the_year_once():
     from socmethod.apps.public.summary import summary_document
     calc = Calculator()
     _click_through(calc, ELDERLY_ANSWERS)
-    doc = summary_document(calc.answers_list(), calc.shown["result"], calc.shown["documents"],
-                           today=date(2025, 12, 29))
+    doc = summary_document(build_view(calc.model_answers(), today=date(2025, 12, 29)))
     # Application on 2025-12-29: survey 2026-01-13 (after the New Year holidays), programme 2026-01-22.
     assert "обследование — до 13 января;" in doc and "до 22 января 2026 г." in doc
     assert doc.count("2026 г.") == 1 and "Расчёт от 29 декабря 2025 г." in doc
 
 
 def test_every_form_has_a_plain_explanation():
-    from socmethod.apps.public.calculator import texts
+    from socmethod.apps.public.wording import texts
     from socmethod.core.ruleset import bundled_ruleset
     hints = texts()["form_hints"]
     assert set(bundled_ruleset().forms) <= set(hints), set(bundled_ruleset().forms) - set(hints)
@@ -250,7 +251,7 @@ def test_changing_the_category_closes_the_old_questions():
 def test_a_broken_wording_file_is_refused_naming_the_key(edit, key):
     import copy
 
-    from socmethod.apps.public.calculator import check_texts, texts
+    from socmethod.apps.public.wording import check_texts, texts
     from socmethod.core.errors import KitError
     broken = copy.deepcopy(texts())
     edit(broken)

@@ -113,6 +113,11 @@ def _thirty_rows() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _changed_rows(path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
 def test_a_change_adding_thirty_rows_works_in_diff_with_a_register(tmp_path, capsys):
     change = tmp_path / "thirty.toml"
     change.write_text(_thirty_rows(), encoding="utf-8")
@@ -122,11 +127,19 @@ def test_a_change_adding_thirty_rows_works_in_diff_with_a_register(tmp_path, cap
     with open(register, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
-        for _ in range(400):
+        for _ in range(399):
             writer.writerow(synthetic.csv_cells(synthetic.random_case(rng), header))
+        # Random cases reach the new rows (group I, mobility 3, lonely) only now and then: one surely does.
+        planted = {"category": "elderly", "disability_group": "I", "medical_indications": False, "lives_alone": True,
+                   "carer_absent": False, "family_conflict": False, "psychiatrist_recommends": "none",
+                   "self_care": {k: 1 for k in ("hygiene", "toilet", "dressing", "medication", "cooking", "eating",
+                                                "housekeeping", "paperwork")},
+                   "mobility": {k: 3 for k in ("shopping", "transport", "outdoor_walk", "indoors", "bed")}}
+        writer.writerow(synthetic.csv_cells(planted, header))
     assert main(["diff", "--proposal", str(change), "--cases", str(register), "--changed", str(tmp_path / "c.csv")]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["register"]["cases"] == 400 and out["register"]["changed"] > 0
+    assert any(c["line"] == "401" for c in _changed_rows(tmp_path / "c.csv"))
     with open(tmp_path / "c.csv", encoding="utf-8") as fh:
         changed = list(csv.DictReader(fh))
     assert len(changed) == out["register"]["changed"]

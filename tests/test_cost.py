@@ -207,6 +207,37 @@ def test_group_for_refuses_unknown_category_and_bad_age():
     assert (err.value.code, err.value.field) == ("bad_number", "age_years")
 
 
+def test_every_category_of_the_rule_set_has_a_group_in_the_data():
+    from socmethod import bundled_ruleset
+    groups = cost.parameters()["category_groups"]
+    assert set(groups) == set(bundled_ruleset().categories)
+    assert set(groups.values()) <= set(cost.GROUPS)
+    refined = cost.parameters()["age_refined"]
+    assert refined["categories"] == ["homeless"] and refined["adult_age"] == 18 and "ГК РФ ст. 21" in refined["basis"]
+
+
+def test_group_for_checks_the_category_against_the_rule_set_in_force():
+    from socmethod import bundled_ruleset
+    rules = bundled_ruleset()
+    assert cost.group_for("elderly", ruleset=rules) == "pensioners"
+    with pytest.raises(KitError) as err:
+        cost.group_for("pensioner", ruleset=rules)
+    assert err.value.code == "bad_value" and "elderly" in err.value.fix
+
+
+def test_every_subsistence_minimum_says_its_decree_and_that_it_is_unverified():
+    """Issue 13.6: no figure outside the seeds without a source. The decrees' own texts could not be read
+    here, so no value claims to be verified and every result says the calculation is an estimate."""
+    for entry in cost.parameters()["subsistence_minimum"]["values"]:
+        assert entry["decree"] and entry["secondary_sources"] and entry["verified_decree"] is False
+    assert str(cost.parameters()["subsistence_minimum"]["values"][0]["decree_date"]) == "2023-12-21"
+    for year in (2024, 2025, 2026, 2030):
+        limit = cost.limit_for("per_capita", year)
+        assert "вторичными источниками" in limit["unverified_note"] and "оценка" in limit["unverified_note"]
+        assert limit["secondary_sources"]
+    assert "unverified_note" in cost.estimate(30000, "pensioners", ["home"], 2026)
+
+
 @pytest.mark.parametrize("forms", [[], ["hospital"], None, "home_care"])
 def test_unknown_form_is_refused(forms):
     with pytest.raises(KitError) as err:

@@ -416,6 +416,76 @@ def test_categories_without_questions():
     assert len(orphans["items"]) == 17                        # lines 1578-1580
 
 
+# --------------------------------------------------------------------------- the rule set and readings in force
+
+UNDER_7 = {"early_help_upper_age": "under_7", "early_help_upper_age_5": "under_7"}
+
+
+def test_early_help_follows_the_readings():
+    """Table 3.3's criteria 4 and 5 end at 7 or 8 years by their readings (lines 1187, 1188): the bound the
+    documents speak of is the one in force, never a fixed «8 лет»."""
+    child = dict(DISABLED_CHILD, age_months=None)
+    default = next(p for p in circumstance_status(child)["possible"] if p["id"] == "early_help")
+    assert "младше 8 лет" in default["why"]
+    under_7 = next(p for p in circumstance_status(child, readings=UNDER_7)["possible"] if p["id"] == "early_help")
+    assert "младше 7 лет" in under_7["why"] and "8 лет" not in under_7["why"]
+    assert under_7["depends_on"] == ["early_help_criteria", "age_months"]
+    # The bound is the later of the two criteria's: one still at 8 years keeps «8 лет».
+    mixed = circumstance_status(child, readings={"early_help_upper_age": "under_7"})
+    assert "младше 8 лет" in next(p for p in mixed["possible"] if p["id"] == "early_help")["why"]
+    # A child of 7 years and a half (90 months): early help is possible by default, not when both end at 7.
+    older = dict(DISABLED_CHILD, age_months=90)
+    assert "early_help" in {p["id"] for p in circumstance_status(older)["possible"]}
+    assert "early_help" not in {p["id"] for p in circumstance_status(older, readings=UNDER_7)["possible"]}
+    answer = documents_for(older, ["home"], readings=UNDER_7)
+    assert "early_help" not in {e["id"] for e in answer["possible"]}
+    assert "early_help" in {e["id"] for e in documents_for(older, ["home"])["possible"]}
+
+
+def test_a_bad_reading_is_refused():
+    with pytest.raises(KitError) as err:
+        documents_for(ELDERLY_HOME, ["home"], readings={"early_help_upper_age": "under_9"})
+    assert err.value.code == "bad_reading_value" and err.value.field == "early_help_upper_age"
+
+
+def test_the_rule_set_in_force_names_the_forms_and_categories(tmp_path):
+    import shutil
+
+    from socmethod.core.resources import data_path
+    from socmethod.core.ruleset import load_ruleset
+    rules = tmp_path / "405-r"
+    shutil.copytree(data_path("rules", "405-r"), rules)
+    spec = rules / "ruleset.toml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace('home = "на дому"', 'home = "на дому (проект)"', 1),
+                    encoding="utf-8")
+    ruleset = load_ruleset(rules)
+    answer = documents_for(ELDERLY_HOME, ["home"], ruleset=ruleset)
+    assert answer["forms"] == [{"form": "home", "title": "на дому (проект)"}]
+    assert answer["for_forms"][0]["form_title"] == "на дому (проект)"
+    assert documents_for(ELDERLY_HOME, ["home"])["forms"][0]["title"] == "на дому"
+
+
+def test_circumstance_conditions_are_data():
+    data = load_documents()
+    conditions = {c["id"]: c["shown_when"] for c in data["form1"]["circumstances"]}
+    assert conditions["disabled_family_member"] == [{**conditions["disabled_family_member"][0], "categories": ["disabled_child"]}]
+    assert conditions["rehabilitation"][0]["answer"] == "ipra_social_rehabilitation"
+    assert conditions["rehabilitation"][0]["categories"] == ["disabled_adult"]
+    assert {c["id"]: c.get("answered_by") for c in data["form3"]["circumstances"]} == {
+        "child_adaptation": None, "no_care": "carer_absent", "family_conflict": "family_conflict",
+        "homeless": None, "no_work_income": None}
+    broken = copy.deepcopy(data)
+    broken["form1"]["circumstances"][2]["shown_when"][0]["answer"] = "carers_absent"
+    with pytest.raises(KitError) as err:
+        check_documents(broken)
+    assert err.value.field == "form1.circumstances[«no_care»].shown_when[1].answer" and "carers_absent" in err.value.message
+    broken = copy.deepcopy(data)
+    broken["form1"]["circumstances"][0]["shown_when"][0]["answer"] = "carer_absent"
+    with pytest.raises(KitError) as err:
+        check_documents(broken)
+    assert "scales, answer" in err.value.message + err.value.fix
+
+
 # --------------------------------------------------------------------------- refusals
 
 def test_refuses_unknown_document_in_a_circumstance():

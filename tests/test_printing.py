@@ -380,7 +380,7 @@ def _broken(name: str, edit) -> KitError:
     ("form1", lambda r: r["text"]["title"].pop("seed_line"), "missing_key", "text.title.seed_line"),
     ("form1", lambda r: r["text"]["title"].update(seed_line="773"), "rule_set_invalid", "text.title.seed_line"),
     ("form1", lambda r: r["text"]["title"].update(text="  "), "rule_set_invalid", "text.title.text"),
-    ("form1", lambda r: r["text"]["title"].update(line=773), "rule_set_invalid", "text.title.line"),
+    ("form1", lambda r: r["text"]["title"].update(line=773), "unknown_key", "text.title.line"),
     ("form1", lambda r: r["text"].update(title="Заключение"), "rule_set_invalid", "text.title"),
     ("form1", lambda r: r["categories"][5]["when"].update(impairment="multple"), "rule_set_invalid", "categories[«disabled_adult.multiple»].when"),
     ("form1", lambda r: r["categories"][0]["when"].update(alone=True), "rule_set_invalid", "categories[«elderly_alone»].when.alone"),
@@ -388,7 +388,7 @@ def _broken(name: str, edit) -> KitError:
     ("form1", lambda r: r["scales"]["mobility"].pop("final"), "missing_key", "scales.mobility.final"),
     ("form1", lambda r: r["criteria"]["3.2"]["footnotes"][1].pop("seed_line"), "missing_key", "criteria.3.2.footnotes[2].seed_line"),
     ("form1", lambda r: r.pop("ripso_conditions"), "missing_key", "ripso_conditions"),
-    ("form1", lambda r: r.update(ripso_condition=r["ripso_conditions"]), "rule_set_invalid", "ripso_condition"),
+    ("form1", lambda r: r.update(ripso_condition=r["ripso_conditions"]), "unknown_key", "ripso_condition"),
     ("form1", lambda r: r["other_forms"].update(pupil={"text": "Форма 4", "seed_line": 1}), "rule_set_invalid", "other_forms.pupil"),
     ("application", lambda r: r["footnotes"][2].pop("text"), "missing_key", "footnotes[3].text"),
     ("provider_conclusion", lambda r: r["evaluations"][0].pop("id"), "missing_key", "evaluations[1].id"),
@@ -527,3 +527,18 @@ def test_print_cli_pdf(pdf_tools, tmp_path, capsys):
     assert print_cli(["conclusion", str(case), "--out", str(out)]) == 0
     assert json.loads(capsys.readouterr().out) == {"written": str(out)}
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_form1_ticks_what_the_engine_derived_from_the_answers():
+    """A case that gives the survey act's answers (kinds of impairment, who the person lives with) prints
+    the category box and the table's cells as the case that gives the category itself."""
+    answers = {k: v for k, v in CHILD.items() if k != "impairment"}
+    answers.update(impairments=["intellectual", "motor"])
+    derived, direct = _text(conclusion_html(answers)), _text(conclusion_html(CHILD))
+    assert "☒ дети-инвалиды с множественными нарушениями развития" in derived
+    assert derived.count("☒") == direct.count("☒") == 1
+    fill = re.compile(r"Таблица для заполнения Комиссией.*?(?=Методика определения)", re.S)
+    assert fill.search(derived).group(0) == fill.search(direct).group(0)
+    alone = {k: v for k, v in ELDERLY.items() if k != "lives_alone"}
+    alone["lives_by_self"] = True
+    assert "☒ граждане пожилого возраста, одиноко проживающие" in _text(conclusion_html(alone))

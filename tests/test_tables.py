@@ -120,7 +120,7 @@ ALL_READINGS = {
     "star_footnote": ["any_of_group", "literal"],
     "psychiatrist_note": ["any_type", "pni_only"],
     "early_help_upper_age": ["under_8", "under_7"],
-    "row_1160": ["mobility_lost", "group_lost"],
+    "row_1160": ["mobility_lost", "group_lost", "self_care_lost"],
     "row_1165": ["as_written", "lonely_shifted"],
 }
 
@@ -386,6 +386,7 @@ SEED_CELLS_32 = {
 READ_CELLS_32 = {
     ("3.2-multiple-residential_permanent", "row_1160", "mobility_lost"): "II, III | 2, 3 |  | V | V <***> |  | ",
     ("3.2-multiple-residential_permanent", "row_1160", "group_lost"): " | 2, 3 | 2, 3 | V | V <***> |  | ",
+    ("3.2-multiple-residential_permanent", "row_1160", "self_care_lost"): "II, III |  | 2, 3 | V | V <***> |  | ",
     ("3.2-intellectual-home", "row_1165", "lonely_shifted"): "I, II | 2, 3 | 1, 2, 3 | V |  | V | ",
 }
 COLS_31 = ["disability_group", "self_care", "mobility", "medical_indications", "lives_alone", "carer_absent",
@@ -729,6 +730,24 @@ def test_row_1160_group_lost_checks_mobility_not_group():
     assert "3.2-multiple-residential_permanent" in rules_of(evaluate_profile(kid0, readings={"row_1160": "mobility_lost"}))
 
 
+def test_row_1160_self_care_lost_checks_group_and_mobility_not_self_care():
+    # self_care_lost: group II, III as written; «2, 3» is mobility 2, 3; self-care unchecked.
+    p = disabled("multiple", "II", 0, 3, ipra=True, med=True, psych="psychoneurological")
+    assert rec(evaluate_profile(p, readings={"row_1160": "self_care_lost"}),
+               "3.2-multiple-residential_permanent")["ripso"] == [17, 18]
+    for other, column in (("mobility_lost", "self_care"), ("group_lost", "self_care")):
+        res = evaluate_profile(p, readings={"row_1160": other})
+        assert "3.2-multiple-residential_permanent" not in rules_of(res)
+        assert miss_columns(rec(res, "3.2-multiple-residential_permanent", "near_misses")) == [column]
+    # Group I fails it (the group cell is read as written) and so does mobility 1.
+    for q, column in ((dict(p, disability_group="I"), "disability_group"), (dict(p, mobility=1), "mobility")):
+        res = evaluate_profile(q, readings={"row_1160": "self_care_lost"})
+        assert miss_columns(rec(res, "3.2-multiple-residential_permanent", "near_misses")) == [column]
+    # A child: the group column is not checked, mobility is.
+    assert rec(evaluate_profile(child_of(p), readings={"row_1160": "self_care_lost"}),
+               "3.2-multiple-residential_permanent")["ripso"] == [38, 39]
+
+
 @pytest.mark.parametrize("reading", ALL_READINGS["row_1160"])
 def test_row_1160_exactly_one_variant_active(reading):
     p = disabled("multiple", "II", 2, 2, ipra=True, med=True, psych="psychoneurological")
@@ -808,6 +827,73 @@ def test_conditional_number_when_the_row_itself_is_unknown():
                     (30,): {"ipra_social_rehabilitation": True, "social_housing_flat": True}}
 
 
+# Reading conditional_number=replacing (line 1165): the number «при условии» replaces the cell's other one.
+REPLACING = {"conditional_number": "replacing"}
+
+
+@pytest.mark.parametrize("rule,profile,key,base,extra,child", COND, ids=[c[2] for c in COND])
+def test_conditional_number_replacing(rule, profile, key, base, extra, child):
+    assert rec(evaluate_profile(dict(profile, **{key: True}), readings=REPLACING), rule)["ripso"] == [extra]
+    assert rec(evaluate_profile(dict(profile, **{key: False}), readings=REPLACING), rule)["ripso"] == base
+    # Unknown condition: neither number is firm, each depends on its own answer.
+    result = evaluate_profile(dict(profile, **{key: None}), readings=REPLACING)
+    assert rec(result, rule)["ripso"] == []
+    deps = sorted((d["ripso"], d["when"]) for d in result["depends_on"] if d["rule"] == rule)
+    assert deps == sorted([(base, {key: False}), ([extra], {key: True})])
+    # Children's cells have no conditional number: nothing changes for them.
+    assert rec(assess(case_of(child_of(profile)), readings=REPLACING), rule)["ripso"] == child
+
+
+def test_conditional_number_replacing_when_the_row_itself_is_unknown():
+    p = disabled("intellectual", "II", 2, 2, ipra=None, conflict=True, flat=None)
+    result = evaluate_profile(p, readings=REPLACING)
+    deps = {tuple(d["ripso"]): d["when"] for d in result["depends_on"] if d["rule"] == "3.2-intellectual-home"}
+    assert deps == {(23,): {"ipra_social_rehabilitation": True, "social_housing_flat": False},
+                    (30,): {"ipra_social_rehabilitation": True, "social_housing_flat": True}}
+
+
+# --- the ИПРА column «(при наличии)» (lines 1150, 1154): reading ipra_column ----------------------------
+
+NO_RECOMMENDATIONS = disabled("physical", "II", 1, 1, ipra=False)     # 1161: N 19 but for the ИПРА cell
+
+
+def test_ipra_column_required_by_default():
+    result = evaluate_profile(NO_RECOMMENDATIONS)
+    assert "3.2-physical-day_care_up_to_4h" not in rules_of(result)
+    assert miss_columns(rec(result, "3.2-physical-day_care_up_to_4h", "near_misses")) == ["ipra_social_rehabilitation"]
+
+
+def test_ipra_column_if_ipra_exists():
+    readings = {"ipra_column": "if_ipra_exists"}
+    # Without an ИПРА at all the column holds; with an ИПРА lacking the recommendations it does not.
+    assert rec(evaluate_profile(dict(NO_RECOMMENDATIONS, no_ipra=True), readings=readings),
+               "3.2-physical-day_care_up_to_4h")["ripso"] == [19]
+    assert "3.2-physical-day_care_up_to_4h" not in rules_of(
+        evaluate_profile(dict(NO_RECOMMENDATIONS, no_ipra=False), readings=readings))
+    # Whether there is an ИПРА not known: the row depends on it.
+    result = evaluate_profile(dict(NO_RECOMMENDATIONS, no_ipra=None), readings=readings)
+    d = rec(result, "3.2-physical-day_care_up_to_4h", "depends_on")
+    assert d["when"] == {"no_ipra": True}
+    # The default reading does not read no_ipra at all.
+    assert "3.2-physical-day_care_up_to_4h" not in rules_of(evaluate_profile(dict(NO_RECOMMENDATIONS, no_ipra=True)))
+
+
+def test_ipra_column_not_required():
+    readings = {"ipra_column": "not_required"}
+    for ipra in (False, None, True):
+        result = evaluate_profile(dict(NO_RECOMMENDATIONS, ipra_social_rehabilitation=ipra), readings=readings)
+        assert rec(result, "3.2-physical-day_care_up_to_4h")["ripso"] == [19]
+        assert all(c["column"] != "ipra_social_rehabilitation" for c in rec(result, "3.2-physical-day_care_up_to_4h")["criteria"])
+
+
+def test_no_ipra_and_recommendations_in_it_contradict():
+    case = case_of(dict(NO_RECOMMENDATIONS, ipra_social_rehabilitation=True, no_ipra=True))
+    with pytest.raises(socmethod.KitError) as err:
+        assess(case)
+    assert err.value.code == "conflicting_answers" and err.value.field == "no_ipra"
+    assert "ИПРА" in err.value.message + err.value.fix
+
+
 # --- unknown answers ------------------------------------------------------------------------------------
 
 UNKNOWN = [
@@ -868,8 +954,9 @@ def test_elderly_does_not_get_table_32_and_vice_versa():
 
 # =====================================================================================================
 # Table 3.3: early help (lines 1181-1188). Criteria 1-3 «для детей в возрасте до 3 лет» (< 36 months);
-# 4-5 «после 3, но не старше 7-8 лет» (from 36 months to the reading early_help_upper_age:
-# under_8 = below 96 months, under_7 = below 84 months).
+# 4 «после 3, но не старше 7-8 лет» and 5 «после 3 до 7-8 лет» (from 36 months to the readings
+# early_help_upper_age (criterion 4, line 1187) and early_help_upper_age_5 (criterion 5, line 1188):
+# under_8 = below 96 months, under_7 = below 84 months). EARLY sets both readings alike.
 # =====================================================================================================
 EARLY = [
     # (age months, criteria held, reading, verdict, criteria that count)
@@ -891,10 +978,11 @@ EARLY = [
 
 @pytest.mark.parametrize("age,held,reading,verdict,counted", EARLY)
 def test_33_early_help(age, held, reading, verdict, counted):
+    readings = {"early_help_upper_age": reading, "early_help_upper_age_5": reading}
     for result in (evaluate_profile({"category": "early_childhood", "age_months": age, "early_help_criteria": held},
-                                    readings={"early_help_upper_age": reading}),
+                                    readings=readings),
                    assess({"category": "early_childhood", "age_months": age, "early_help_criteria": held},
-                          readings={"early_help_upper_age": reading})):
+                          readings=readings)):
         eh = result["early_help"]
         assert eh["verdict"] == verdict
         assert [c["criterion"] for c in eh["criteria"]] == counted
@@ -906,8 +994,21 @@ def test_33_early_help(age, held, reading, verdict, counted):
                                                     (83, [4, 5], "under_7"), (96, [], "under_8"), (84, [], "under_7")])
 def test_33_applicable_criteria_by_age(age, applicable, reading):
     eh = evaluate_profile({"category": "early_childhood", "age_months": age, "early_help_criteria": [1]},
-                          readings={"early_help_upper_age": reading})["early_help"]
+                          readings={"early_help_upper_age": reading, "early_help_upper_age_5": reading})["early_help"]
     assert eh["applicable"] == applicable
+
+
+@pytest.mark.parametrize("upper_4,upper_5,counted", [("under_7", "under_8", [5]), ("under_8", "under_7", [4]),
+                                                      ("under_7", "under_7", [])])
+def test_33_criteria_4_and_5_have_their_own_readings(upper_4, upper_5, counted):
+    """Line 1187 («не старше 7-8 лет») and line 1188 («до 7-8 лет») are read apart: a child of 7 years
+    (84 months) meets criterion 4 only under its own under_8, criterion 5 only under its own."""
+    eh = assess({"category": "early_childhood", "age_months": 84, "early_help_criteria": [4, 5]},
+                readings={"early_help_upper_age": upper_4, "early_help_upper_age_5": upper_5})["early_help"]
+    assert [c["criterion"] for c in eh["criteria"]] == counted
+    assert eh["verdict"] == ("needed" if counted else "not_applicable")
+    if not counted:
+        assert "младше 7 лет" in eh["reason"]
 
 
 def test_33_criteria_carry_seed_lines():
@@ -962,16 +1063,24 @@ def test_categories_without_a_table_get_a_note(category):
 def test_readings_and_rule_set_are_echoed():
     case = case_of(elderly("II", 1, 1, alone=True))
     result = assess(case)
+    # The defaults keep the kit's earlier answers (issue 13: ИПРА required, N 30 / N 29 added,
+    # mobility_lost, under_8); the readings of derived keys default as ruleset.toml explains.
     assert result["readings"] == {"empty_cell": "not_required", "star_footnote": "any_of_group",
                                   "psychiatrist_note": "any_type", "early_help_upper_age": "under_8",
-                                  "row_1160": "mobility_lost", "row_1165": "as_written"}
+                                  "early_help_upper_age_5": "under_8",
+                                  "row_1160": "mobility_lost", "row_1165": "as_written",
+                                  "ipra_column": "required", "conditional_number": "added",
+                                  "impairments_motor_sensory": "both", "impairments_intellectual_general_disease": "both",
+                                  "impairments_mental_with_other": "both", "impairments_child_general_disease": "not_placed",
+                                  "loneliness_couple": "lonely", "loneliness_helping_relatives": "lonely",
+                                  "medical_indications_31": "any_kind", "medical_indications_32": "any_kind"}
     rs = result["rule_set"]
     assert rs["name"] == "405-р"                     # seed line 8: «от 01.07.2019 N 405-р»
     assert rs["effective_date"] == "2019-07-01"      # seed line 80: «вступает в силу с 01.07.2019»
     assert re.fullmatch("[0-9a-f]{64}", rs["hash"])
     chosen = {"empty_cell": "must_be_absent", "star_footnote": "literal", "psychiatrist_note": "pni_only",
               "early_help_upper_age": "under_7", "row_1160": "group_lost", "row_1165": "lonely_shifted"}
-    assert assess(case, readings=chosen)["readings"] == chosen
+    assert chosen.items() <= assess(case, readings=chosen)["readings"].items()
     assert evaluate_profile(elderly("II", 1, 1), readings={"row_1165": "lonely_shifted"})["readings"]["row_1165"] == \
         "lonely_shifted"
     assert assess(case, readings=chosen)["rule_set"] == rs

@@ -333,3 +333,12 @@ def test_validate_refuses_broken_data():
     broken["act_service"][0]["service"] = "s99"
     with pytest.raises(KitError):
         validate(broken)
+
+
+def test_every_word_from_outside_the_seeds_names_its_source():
+    """The 112 advice is not in the seeds: the data says where it comes from and that it is not verified."""
+    for trigger in load_urgent()["trigger"]:
+        if "outside_seed" in trigger:
+            assert trigger["outside_seed_source"] and trigger["outside_seed_verified"] is False, trigger["id"]
+    situation = referral([], ["s11_emergency_psychological_help"], triggers=["violence"])["situations"][0]
+    assert "958" in situation["outside_seed_source"] and situation["outside_seed_verified"] is False

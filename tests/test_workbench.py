@@ -141,7 +141,7 @@ def test_invalid_change_files_are_refused_with_where(tmp_path, text, column):
     assert "change.toml" in err.value.message and "изменение" in err.value.message   # the change, not the table row it made
 
 
-def test_cli_diff_and_gaps(tmp_path, capsys):
+def test_cli_diff_and_gaps(tmp_path, capsys, report):
     change = _change(tmp_path, WIDEN_N1)
     html, changed = tmp_path / "r.html", tmp_path / "c.csv"
     assert main(["diff", "--proposal", str(change), "--report", str(html), "--changed", str(changed)]) == 0
@@ -152,23 +152,6 @@ def test_cli_diff_and_gaps(tmp_path, capsys):
     assert main(["gaps"]) == 0
     gaps = json.loads(capsys.readouterr().out)
     assert set(gaps["categories"]) == {"elderly", "disabled_adult", "disabled_child"}
+    assert gaps == json.loads(json.dumps(report, ensure_ascii=False))      # JSON stays the default, unchanged
     assert main(["diff", "--baseline-reading", "empty_cell=must_be_absent"]) == 0
     assert json.loads(capsys.readouterr().out)["space"]["elderly"]["changed"] > 0
-
-
-def test_workbench_page_compares_and_exports(tmp_path):
-    from socmethod.apps.workbench import HeatmapExplorer, Workbench
-    page = Workbench(export_dir=tmp_path)
-    page.compare()
-    assert "Последствия изменения методики" in page.result.value
-    assert "elderly: изменилось 96 из 3072" in page.result.value
-    paths = page.export()
-    assert [p.name for p in paths] == ["report.html", "changed_cases.csv"] and all(p.exists() for p in paths)
-    page.change.value = "[[change]]\naction = 'edit'\ntable = '3.1'\nrow = '3.1-N404'\nset = {mobility = '1'}\n"
-    page.compare()
-    assert "3.1-N404" in page.status.value and page.export_button.disabled
-    explorer = HeatmapExplorer()
-    explorer.widgets["disability_group"].value = "II"
-    explorer.widgets["lives_alone"].value = True
-    # Seed line 1133: group II, degrees 1-2 / 1-2, lonely -> home N 1 in those four cells.
-    assert explorer.output.value.count("home N 1<") + explorer.output.value.count("home N 1</td>") >= 4

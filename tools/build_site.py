@@ -17,6 +17,7 @@ import argparse
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -37,7 +38,7 @@ PYODIDE_PYTHON = "3.13"             # the CPython inside that Pyodide
 SITE_TOOLS = ["voici==0.10.0", "jupyterlite-core==0.7.6", "jupyterlite-pyodide-kernel==0.7.0", "hatchling>=1.20"]
 # What runs in the browser: every pure-Python wheel, pinned (downloaded with --no-deps, so the site is the
 # same on every build). The Pyodide kernel needs ipython and comm (with their dependencies); the notebook
-# needs ipywidgets and holidays, then the kit without its dependencies. Not here on purpose: ipykernel and
+# needs ipywidgets, holidays and Jinja2 (the pages' templates), then the kit without its dependencies. Not here on purpose: ipykernel and
 # widgetsnbextension (jupyterlite-pyodide-kernel ships shims of both), pexpect (IPython skips it under
 # emscripten), numpy/pandas/voila (the single-case path needs none of them), jedi and parso (see below).
 BROWSER_WHEELS = [
@@ -46,7 +47,12 @@ BROWSER_WHEELS = [
     "matplotlib_inline==0.2.2", "prompt_toolkit==3.0.53", "wcwidth==0.9.4",
     "stack_data==0.6.3", "asttokens==3.0.2", "executing==2.3.0", "pure_eval==0.2.4",
     "holidays==0.109", "python-dateutil==2.9.0.post0", "six==1.17.0",
+    "jinja2==3.1.6",
 ]
+# Jinja2's MarkupSafe ships only compiled wheels (and Pyodide's own build is not in the npm package): the
+# site gets one built from the sdist without its C speedups, which MarkupSafe's setup.py falls back to
+# when the compiler fails (CC=false); markupsafe/__init__.py then imports its pure-Python _native module.
+MARKUPSAFE = "markupsafe==3.0.3"
 # Pyodide's own wheels the kernel needs before anything else (the kernel loads micropip before piplite).
 PYODIDE_LOCKED = {"micropip": "0.11.0", "packaging": "24.2"}
 # The kernel's own wheels, shipped inside its labextension (static/pypi/): piplite, the kernel, and shims
@@ -108,7 +114,7 @@ def ensure_tools() -> None:
 def ensure_browser_wheels() -> Path:
     wheels = CACHE / "wheels"
     stamp = CACHE / "wheels.stamp"
-    want = {"wheels": BROWSER_WHEELS, "locked": PYODIDE_LOCKED, "python": PYODIDE_PYTHON}
+    want = {"wheels": BROWSER_WHEELS, "locked": PYODIDE_LOCKED, "python": PYODIDE_PYTHON, "markupsafe": MARKUPSAFE}
     if _stamp(stamp, want) and any(wheels.glob("*.whl")):
         return wheels
     log("downloading pure-Python wheels from PyPI")
@@ -119,11 +125,32 @@ def ensure_browser_wheels() -> Path:
          "--no-deps",
          "--only-binary=:all:", "--platform", "any", "--implementation", "py", "--abi", "none",
          "--python-version", PYODIDE_PYTHON, *reqs])
+    build_pure_markupsafe(wheels)
     for whl in wheels.glob("*.whl"):
         if not whl.name.endswith("-none-any.whl"):
             raise SystemExit(f"not a pure-Python wheel, Pyodide cannot use it: {whl.name}")
     stamp.write_text(json.dumps(want, sort_keys=True))
     return wheels
+
+
+def build_pure_markupsafe(wheels: Path) -> Path:
+    """MarkupSafe as a pure-Python wheel, built from its sdist (PyPI) with the C compiler refused."""
+    sdist = CACHE / "sdist"
+    shutil.rmtree(sdist, ignore_errors=True)
+    sdist.mkdir(parents=True)
+    run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--no-binary", ":all:", "-d", str(sdist), MARKUPSAFE])
+    (archive,) = sdist.glob("markupsafe-*.tar.gz")
+    env = {**os.environ, "CC": "false"}
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "-w", str(wheels), str(archive)], env=env, stdout=subprocess.DEVNULL)
+    (whl,) = wheels.glob("markupsafe-*.whl")
+    with zipfile.ZipFile(whl) as zf:
+        compiled = [n for n in zf.namelist() if n.endswith((".so", ".pyd"))]
+    if compiled or not whl.name.endswith("-py3-none-any.whl"):
+        raise SystemExit(f"MarkupSafe was built with its C speedups ({whl.name}: {compiled}); Pyodide needs pure Python")
+    shutil.rmtree(sdist)
+    return whl
 
 
 def ensure_pyodide() -> Path:

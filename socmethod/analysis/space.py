@@ -9,14 +9,14 @@ register.
 """
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from socmethod.core.engine import compiled_tables
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet, bundled_ruleset
-from socmethod.core.vector import evaluate_arrays
+from socmethod.core.vector import Evaluation, evaluate_arrays
 
 # --- the input space -----------------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ def space_fields(rulesets: list[RuleSet], readings_list: list[dict], category: s
                 for crow in ctable.rows:
                     for c in crow.criteria:
                         fields.update(dict.fromkeys(c.fields))
-                    fields.update(dict.fromkeys(n.condition for n in crow.ripso if n.condition))
+                    fields.update(dict.fromkeys(f for n in crow.ripso for f in n.requirements()))
     order = list(rulesets[0].fields)
     return sorted(fields, key=order.index)
 
@@ -71,36 +71,40 @@ def _arrays(space: Space, ruleset: RuleSet) -> dict:
 
 @dataclass
 class Outcome:
-    """Which rows match each point of a space under one rule set and readings."""
+    """Which rows match each point of a space under one rule set and readings, and which of their
+    conditional numbers (N 30, N 29) each point is given."""
     ruleset: RuleSet
     readings: dict
     space: Space
     rows: list                             # CompiledRow
     matched: np.ndarray                    # bool [rows x points]
-    numbers: list = field(default_factory=list)   # per point: tuple of (form, numbers, rule)
+    evaluation: Evaluation | None = None
 
     def labels(self) -> np.ndarray:
-        """A text per point: the matched rows' form and numbers, e.g. "home N 1; residential_temporary N 4"."""
+        """A text per point: the matched rows' form and the numbers given, e.g. "home N 1; residential_temporary N 4"."""
         if not self.rows:
             return np.full(self.space.n, "", dtype=object)
-        keys = np.packbits(self.matched.T, axis=1, bitorder="little")
-        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-        texts = []
-        for key in uniq:
-            bits = np.unpackbits(key, bitorder="little")[: len(self.rows)]
-            texts.append("; ".join(_row_label(self.rows[r], self.space, None) for r in np.flatnonzero(bits)))
+        given = self.evaluation.given if self.evaluation is not None else np.zeros((0, self.space.n), dtype=bool)
+        keys = np.packbits(np.concatenate([self.matched, given], axis=0).T, axis=1, bitorder="little")
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        texts = [self._label(int(i)) for i in first]
         return np.array(texts, dtype=object)[inverse.ravel()]
 
-
-def _row_label(crow, space, point) -> str:
-    numbers = [str(n.number) + (f"?{n.condition}" if n.condition else "") for n in crow.ripso]
-    return f"{crow.row.form} N {', '.join(numbers)}"
+    def _label(self, i: int) -> str:
+        ev = self.evaluation
+        given = {ev.numbers[j]: bool(ev.given[j, i]) for j in range(len(ev.numbers))} if ev is not None else {}
+        parts = []
+        for r, crow in enumerate(self.rows):
+            if self.matched[r, i]:
+                numbers = [str(n.number) for k, n in enumerate(crow.ripso) if not n.conditional or given.get((r, k))]
+                parts.append(f"{crow.row.form} N {', '.join(numbers)}" if numbers else crow.row.form)
+        return "; ".join(parts)
 
 
 def evaluate_space(ruleset: RuleSet, readings: dict, space: Space) -> Outcome:
     readings = ruleset.resolve_readings(readings)
     evaluation = evaluate_arrays(space.category, _arrays(space, ruleset), space.n, ruleset, readings)
-    return Outcome(ruleset, readings, space, list(evaluation.rows), evaluation.matched())
+    return Outcome(ruleset, readings, space, list(evaluation.rows), evaluation.matched(), evaluation)
 
 
 def decision_categories(ruleset: RuleSet) -> list[str]:
@@ -163,13 +167,36 @@ def describe_region(region: dict, ruleset: RuleSet) -> str:
     return "; ".join(parts) or "любые значения"
 
 
+# --- findings: what the text leaves open (ruleset.toml [findings]) ------------------------------------
+
+def findings(ruleset: RuleSet) -> list[dict]:
+    """The rule set's findings, each with its line; one with a `check` also says what the rule set in
+    force shows (unused_ripso: the numbers from N 1 to the highest used that no row names, under any
+    reading), so a change that settles it is seen."""
+    out = []
+    for fid, spec in ruleset.findings.items():
+        entry = {"id": fid, "title": spec["title"], "text": spec["text"], "seed_line": spec["seed_line"]}
+        if spec.get("check") == "unused_ripso":
+            numbers = unused_ripso(ruleset)
+            entry["check"] = {"numbers": numbers, "holds": bool(numbers)}
+        out.append(entry)
+    return out
+
+
+def unused_ripso(ruleset: RuleSet) -> list[int]:
+    used = {n.number for t in ruleset.tables.values() if t.kind == "decision" for r in t.rows
+            for numbers in r.ripso.values() for n in numbers}
+    return [n for n in range(1, max(used, default=0) + 1) if n not in used]
+
+
 # --- analysis of one rule set --------------------------------------------------------------------------
 
 def analyse(ruleset: RuleSet | None = None, readings: dict | None = None, max_regions: int = 200) -> dict:
-    """Gaps, overlaps, dead and covered rows of every decision table, under `readings`."""
+    """Gaps, overlaps, dead and covered rows of every decision table, under `readings`, and the rule set's
+    findings (what the text leaves open, beside the gaps)."""
     ruleset = ruleset or bundled_ruleset()
     readings = ruleset.resolve_readings(readings)
-    report = {"rule_set": ruleset.info(), "readings": readings, "categories": {}}
+    report = {"rule_set": ruleset.info(), "readings": readings, "categories": {}, "findings": findings(ruleset)}
     for category in decision_categories(ruleset):
         fields = space_fields([ruleset], [readings], category)
         space = enumerate_space(ruleset, category, fields)

@@ -56,7 +56,7 @@ def run(argv: list[str]) -> int:
     else:
         report = diff(baseline, proposal, args.cases, *readings, id_column=args.id, keep=args.keep)
     if args.report:
-        write_text(args.report, report_html(report), inputs, field="--report")
+        write_text(args.report, report_html(report, baseline, proposal), inputs, field="--report")
         written.append(f"отчёт: {args.report}")
     register = report.get("register")
     summary = {"baseline": report["baseline"], "proposal": report["proposal"],

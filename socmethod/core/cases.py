@@ -38,12 +38,21 @@ def validate_case(case, ruleset: RuleSet) -> dict:
             raise KitError("not_applicable", key, value=category)
     for key in list(required) + list(optional):
         spec = fields[key]
-        if key not in case:
-            if key in required:
+        # A required key the case leaves out may be derived from its answers (impairment from impairments):
+        # [derive] in the rule set; the engine derives it under the readings in force.
+        derivable = ruleset.derivable(key, case)
+        if key not in case or (case[key] is None and derivable):
+            if key in required and not derivable:
                 raise KitError("missing_key", key, allowed=_allowed(ruleset, key, cat))
             clean[key] = None
             continue
         clean[key] = _check_value(ruleset, key, spec, case[key], cat, required=key in required)
+    for key, value in clean.items():
+        for other in fields.get(key, {}).get("excludes", []):
+            if value is True and clean.get(other) is True:
+                raise KitError("conflicting_answers", key, value=other,
+                               allowed=f"«{fields[key]['label']}» и «{fields[other]['label']}» не могут быть верны вместе: "
+                                       "исправьте один из ответов.")
     return clean
 
 
@@ -59,6 +68,8 @@ def _allowed(ruleset: RuleSet, key: str, cat: dict) -> str:
         return ", ".join(spec["values"]) + (" или null (неизвестно)" if spec.get("nullable") else "")
     if kind == "int":
         return f"целое число от {spec['min']} до {spec['max']}"
+    if kind == "enum_set":
+        return "список из значений " + ", ".join(spec["values"]) + " (каждое не больше одного раза; [] — ни одного)"
     return "список из чисел " + ", ".join(str(v) for v in spec["values"])
 
 
@@ -96,6 +107,15 @@ def _check_value(ruleset: RuleSet, key: str, spec: dict, value, cat: dict, requi
         if len(set(value)) != len(value):
             raise KitError("bad_value", key, value=value, allowed=allowed + ", без повторов")
         return tuple(sorted(value))
+    if kind == "enum_set":
+        if not isinstance(value, (list, tuple)):
+            raise KitError("bad_type", key, value=value, allowed=allowed)
+        for v in value:
+            if not isinstance(v, str) or v not in spec["values"]:
+                raise KitError("bad_value", key, value=v, allowed=allowed)
+        if len(set(value)) != len(value):
+            raise KitError("bad_value", key, value=value, allowed=allowed)
+        return tuple(v for v in spec["values"] if v in value)
     raise AssertionError(f"unknown field kind {kind}")
 
 
@@ -171,6 +191,8 @@ def case_from_csv_row(row: dict[str, str], ruleset: RuleSet) -> dict:
         elif kind == "int_set":
             parts = [p.strip() for p in text.split("|")]
             case[column] = [_int_or_text(p) for p in parts]
+        elif kind == "enum_set":
+            case[column] = [p.strip() for p in text.split("|")]
         else:
             case[column] = text
     # A CSV row carries every column; a required bool left empty means "unknown", not "missing".

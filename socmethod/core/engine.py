@@ -12,9 +12,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from socmethod.core.cases import profile_of, score, validate_case
+from socmethod.core.derivations import derive_profile
 from socmethod.core.errors import KitError
-from socmethod.core.logic import code, number_state
-from socmethod.core.ruleset import Row, RuleSet, Table, bundled_ruleset, load_ruleset
+from socmethod.core.logic import both, code, negate, number_state
+from socmethod.core.ruleset import RipsoNumber, Row, RuleSet, Table, bundled_ruleset, load_ruleset
 
 # --- criteria ------------------------------------------------------------------------------------------
 
@@ -42,6 +43,10 @@ class Criterion:
         if v is None:
             return None
         if self.kind == "in":
+            # A derived key may hold several values (a person whom the definitions place in two categories):
+            # the cell holds when one of them is among its values; none (not placed) never holds.
+            if isinstance(v, tuple):
+                return any(x in self.values for x in v)
             return v in self.values
         return v if self.kind == "any_true" else not v
 
@@ -63,6 +68,14 @@ class CompiledRow:
     partition: tuple | None         # (field, values) rows are grouped by for near misses
 
 
+def ticked_fields(spec: dict, ruleset: RuleSet, readings: dict) -> tuple[str, ...]:
+    """The fields a V in a flag column requires (one of them true): the column's `fields`, or what the
+    reading named by `ticked_fields` says (an empty tuple: the V checks nothing)."""
+    if "ticked_fields" in spec:
+        return tuple(ruleset.reading_value(spec["ticked_fields"], readings)["fields"])
+    return tuple(spec["fields"])
+
+
 def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, category: str) -> CompiledRow:
     empty_mode = ruleset.reading_value(ruleset.spec.get("flag_empty_cell", "any"), readings)
     criteria: list[Criterion] = []
@@ -75,9 +88,10 @@ def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, catego
             if cell.column not in cols:
                 cols.insert(0, cell.column)
             absorbed.update(cols)
-            fields = tuple(dict.fromkeys(f for c in cols for f in table.columns[c]["fields"]))
+            fields = tuple(dict.fromkeys(f for c in cols for f in ticked_fields(table.columns[c], ruleset, readings)))
             label = " или ".join(table.columns[c]["label"] for c in cols)
-            criteria.append(Criterion("|".join(cols), label, "any_true", fields))
+            if fields:
+                criteria.append(Criterion("|".join(cols), label, "any_true", fields))
     for column, spec in table.columns.items():
         if column in absorbed or not _applies(spec, category):
             continue
@@ -86,7 +100,9 @@ def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, catego
             if cell.values:
                 criteria.append(Criterion(column, spec["label"], "in", (spec["field"],), cell.values))
         elif cell.ticked:
-            criteria.append(Criterion(column, spec["label"], "any_true", tuple(spec["fields"])))
+            fields = ticked_fields(spec, ruleset, readings)
+            if fields:
+                criteria.append(Criterion(column, spec["label"], "any_true", fields))
         elif empty_mode == "false":
             criteria.append(Criterion(column, spec["label"], "all_false", tuple(spec["fields"])))
         marker = table.markers.get(cell.marker) if cell.ticked else None
@@ -99,7 +115,29 @@ def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, catego
     criteria.sort(key=lambda c: order.get(c.column.split("|")[0], len(order)))
     part_col = table.spec.get("near_miss_within")
     partition = (table.columns[part_col]["field"], row.cells[part_col].values) if part_col else None
-    return CompiledRow(row, tuple(criteria), row.ripso.get(category, ()), partition)
+    ripso = row.ripso.get(category, ())
+    if ruleset.reading_value(table.spec.get("conditional_numbers", "added"), readings) == "replacing":
+        ripso = replacing(ripso)
+    return CompiledRow(row, tuple(criteria), ripso, partition)
+
+
+def replacing(numbers: tuple[RipsoNumber, ...]) -> tuple[RipsoNumber, ...]:
+    """A cell's numbers when a number «при условии» replaces the others (reading conditional_number =
+    replacing): each unconditional number is given only while every condition of the cell is false."""
+    conditions = tuple(dict.fromkeys(n.condition for n in numbers if n.condition))
+    if not conditions:
+        return numbers
+    return tuple(RipsoNumber(n.number, unless=conditions) if not n.conditional else n for n in numbers)
+
+
+def number_code(number: RipsoNumber, answer) -> int:
+    """Three-valued truth of what a conditional number needs, from `answer(field)` (the code of a field, or
+    an array of codes: both evaluators call it): its condition true and each `unless` false."""
+    codes = [answer(field) if needed else negate(answer(field)) for field, needed in number.requirements().items()]
+    result = codes[0]
+    for c in codes[1:]:
+        result = both(result, c)
+    return result
 
 
 def _applies(column_spec: dict, category: str) -> bool:
@@ -189,10 +227,12 @@ def _implicants(ruleset: RuleSet, test, profile: dict, unknown: list[str]) -> li
 
 
 def evaluate_profile(profile: dict, ruleset: RuleSet | None = None, readings: dict | None = None) -> dict:
-    """Evaluate at the level the tables speak: category, impairment, group, degrees, criteria flags.
-    Returns recommendations, depends_on, near_misses, early_help, note (no scale points)."""
+    """Evaluate at the level the tables speak: category, impairment, group, degrees, criteria flags (or the
+    answers [derive] derives them from). Returns recommendations, depends_on, near_misses, early_help, note,
+    derived (what was derived from what, and why) (no scale points)."""
     ruleset = ruleset or bundled_ruleset()
     readings = ruleset.resolve_readings(readings)
+    profile, derived = derive_profile(profile, ruleset, readings)
     category = profile["category"]
     cat = ruleset.categories[category]
     out = {"recommendations": [], "depends_on": [], "near_misses": []}
@@ -203,8 +243,7 @@ def evaluate_profile(profile: dict, ruleset: RuleSet | None = None, readings: di
     for ctable in compiled_tables(ruleset, readings, category):
         min_age = cat.get("table_age_from_months", {}).get(ctable.table.id)
         if min_age is not None and age is not None and age < min_age:
-            notes.append(f"Таблица {ctable.table.id} применяется к детям-инвалидам старше 3 лет; "
-                         f"для возраста {age} мес. она не применяется.")
+            notes.append(cat["table_age_note"].format(table=ctable.table.id, age=age))
             continue
         for crow in ctable.rows:
             _evaluate_row(crow, profile, ruleset, out)
@@ -218,6 +257,8 @@ def evaluate_profile(profile: dict, ruleset: RuleSet | None = None, readings: di
         out["note"] = " ".join(notes)
     elif notes:
         out["note"] = " ".join(notes)
+    if derived:
+        out["derived"] = derived
     out["readings"] = readings
     out["rule_set"] = ruleset.info()
     return out
@@ -234,26 +275,27 @@ def _recommendation(crow: CompiledRow, profile: dict, ripso: list[int]) -> dict:
 
 def _evaluate_row(crow: CompiledRow, profile: dict, ruleset: RuleSet, out: dict) -> None:
     status, failed = _row_status(crow.criteria, profile)
-    base = [n.number for n in crow.ripso if n.condition is None]
-    conditional = [(n, *number_state(code(status), code(profile.get(n.condition)))) for n in crow.ripso
-                   if n.condition is not None]
+    base = [n.number for n in crow.ripso if not n.conditional]
+    answer = lambda field: code(profile.get(field))  # noqa: E731
+    conditional = [(n, *number_state(code(status), number_code(n, answer))) for n in crow.ripso if n.conditional]
     if status is True:
         # Numbers in the cell's order, a conditional one where the cell writes it («N 23, N 30 (при …)»).
         given = {n.number for n, g, _ in conditional if g}
-        firm = [n.number for n in crow.ripso if n.condition is None or n.number in given]
+        firm = [n.number for n in crow.ripso if not n.conditional or n.number in given]
         out["recommendations"].append(_recommendation(crow, profile, firm))
         for n, _, pending in conditional:
             if pending:
-                _add_depends(out, crow, profile, [n.number], [{n.condition: True}])
+                _add_depends(out, crow, profile, [n.number], [_still_needed(n, profile)])
     elif status is None:
         unknown = sorted({f for c in crow.criteria if c.holds(profile) is None for f in c.fields
                           if profile.get(f) is None})
         test = lambda p: _row_status(crow.criteria, p)[0] is True  # noqa: E731
         implicants = _implicants(ruleset, test, profile, unknown)
-        _add_depends(out, crow, profile, base, implicants)
+        # A row whose numbers are all conditional is named by its numbers' entries when any can be given.
+        if base or not any(pending for _, _, pending in conditional):
+            _add_depends(out, crow, profile, base, implicants)
         for n, _, pending in conditional:
-            extra = [] if not pending else \
-                [dict(i) if profile.get(n.condition) is True else {**i, n.condition: True} for i in implicants]
+            extra = [] if not pending else [{**i, **_still_needed(n, profile)} for i in implicants]
             _add_depends(out, crow, profile, [n.number], extra)
     elif len(failed) == 1 and _same_partition(crow, profile):
         c = failed[0]
@@ -262,11 +304,19 @@ def _evaluate_row(crow: CompiledRow, profile: dict, ruleset: RuleSet, out: dict)
                                    "needs": c.needs})
 
 
+def _still_needed(number: RipsoNumber, profile: dict) -> dict:
+    """The answers a conditional number still needs: those of its requirements the case leaves unknown."""
+    return {f: v for f, v in number.requirements().items() if profile.get(f) is None}
+
+
 def _same_partition(crow: CompiledRow, profile: dict) -> bool:
     if crow.partition is None:
         return True
     field, values = crow.partition
-    return not values or profile.get(field) in values
+    value = profile.get(field)
+    if isinstance(value, tuple):
+        return not values or any(v in values for v in value)
+    return not values or value in values
 
 
 def _add_depends(out: dict, crow: CompiledRow, profile: dict, ripso: list[int], implicants: list[dict]) -> None:
@@ -275,6 +325,21 @@ def _add_depends(out: dict, crow: CompiledRow, profile: dict, ripso: list[int], 
         first = next(iter(when.items()))
         entry.update({"key": first[0], "answer": first[1], "when": when})
         out["depends_on"].append(entry)
+
+
+def criteria_list_upper_age(table: Table, ruleset: RuleSet, readings: dict) -> int:
+    """The age in months below which some criterion of a criteria list (3.3) still applies, under `readings`."""
+    return max(ruleset.reading_value(r.age_to, readings) for r in table.rows)
+
+
+def age_words(months: int) -> str:
+    """An age bound in Russian words: «8 лет», «7 лет», «3 года», «18 мес.»."""
+    if months % 12:
+        return f"{months} мес."
+    years = months // 12
+    if years % 10 == 1 and years % 100 != 11:
+        return f"{years} года"          # «младше 1 года», «младше 21 года»
+    return f"{years} лет"
 
 
 def evaluate_criteria_list(table: Table, profile: dict, ruleset: RuleSet, readings: dict) -> dict:
@@ -289,14 +354,14 @@ def evaluate_criteria_list(table: Table, profile: dict, ruleset: RuleSet, readin
     applicable = [r for r, lo, hi in spans if age is not None and lo <= age < hi]
     result = {"table": table.id, "age_months": age,
               "applicable": [r.criterion for r in applicable] if age is not None else None}
+    texts = table.spec["texts"]
     if age is not None and not applicable:
+        limit = age_words(max(hi for _, _, hi in spans))
         result.update(verdict="not_applicable", criteria=[],
-                      reason=f"Критерии таблицы {table.id} относятся к детям младше "
-                             f"{max(hi for _, _, hi in spans) // 12} лет; возраст {age} мес.")
+                      reason=texts["not_applicable"].format(table=table.id, limit=limit, age=age))
         return result
     if held is None:
-        result.update(verdict="unknown", criteria=[],
-                      reason="Не указано, какие критерии таблицы 3.3 выполняются.")
+        result.update(verdict="unknown", criteria=[], reason=texts["criteria_unknown"].format(table=table.id))
         return result
     if age is None:
         candidates = [(r, lo, hi) for r, lo, hi in spans if r.criterion in held]
@@ -304,7 +369,7 @@ def evaluate_criteria_list(table: Table, profile: dict, ruleset: RuleSet, readin
                       depends_on_age=[{"criterion": r.criterion, "rule": r.id, "age_from_months": lo,
                                        "age_to_months": hi} for r, lo, hi in candidates])
         if candidates:
-            result["reason"] = "Вывод зависит от возраста ребенка: критерии действуют в разных возрастах."
+            result["reason"] = texts["depends_on_age"].format(table=table.id)
         return result
     holding = [r for r in applicable if r.criterion in held]
     result.update(verdict="needed" if holding else "not_needed",

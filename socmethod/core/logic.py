@@ -1,8 +1,8 @@
 """The three-valued logic both evaluators share: a criterion, a row and a conditional number are each
 true, false or unknown (they depend on an answer the case does not give).
 
-Codes FALSE < UNKNOWN < TRUE, so AND is min and OR is max. The functions below use only comparisons and
-`&` / `|`, which mean the same on Python bools and on numpy boolean arrays: the single-case engine calls
+Codes FALSE < UNKNOWN < TRUE, so AND is min and OR is max. The functions below use only comparisons,
+`&` / `|` and integer arithmetic, which mean the same on Python ints and bools and on numpy arrays: the single-case engine calls
 them with one case's codes, the vectorised path with arrays of codes, and neither can drift from the other.
 """
 from __future__ import annotations
@@ -13,6 +13,16 @@ FALSE, UNKNOWN, TRUE = 0, 1, 2
 def code(value) -> int:
     """True/False/None (a case's answer, a criterion's holding) as a code."""
     return UNKNOWN if value is None else TRUE if value else FALSE
+
+
+def negate(value):
+    """NOT in the three-valued codes: true and false swap, unknown stays (an int or an array of codes)."""
+    return TRUE - value
+
+
+def both(a, b):
+    """AND (the smaller code) of two codes or arrays of codes; the arithmetic means the same on both."""
+    return a - (a - b) * (b < a)
 
 
 def number_state(row_status, condition):

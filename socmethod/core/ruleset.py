@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,8 @@ from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.resources import data_path
 
 ROW_META = ("id", "seed_line", "form", "raw", "note", "caveat", "applies_when")
+FIELD_KINDS = ("enum", "bool", "int", "int_set", "enum_set", "scale")
+ANSWER_WORDS = ("true", "false", "unknown", "degree", "empty")
 CRITERIA_LIST_COLUMNS = ("id", "seed_line", "criterion", "age_from_months", "age_to_months", "text", "note")
 FLAG_CELLS = ("", "V")
 
@@ -36,6 +39,16 @@ class Cell:
 class RipsoNumber:
     number: int
     condition: str | None = None   # a case field that must be true for this number (e.g. social_housing_flat)
+    unless: tuple[str, ...] = ()   # case fields that must be false (a number another one replaces)
+
+    @property
+    def conditional(self) -> bool:
+        return self.condition is not None or bool(self.unless)
+
+    def requirements(self) -> dict[str, bool]:
+        """The answers this number needs: {field: True} for its condition, {field: False} for each unless."""
+        needs = {self.condition: True} if self.condition else {}
+        return {**needs, **{f: False for f in self.unless}}
 
 
 @dataclass
@@ -94,6 +107,8 @@ class RuleSet:
     readings: dict[str, dict]
     tables: dict[str, Table]
     spec: dict = field(default_factory=dict, repr=False)
+    derivations: dict[str, dict] = field(default_factory=dict, repr=False)
+    findings: dict[str, dict] = field(default_factory=dict, repr=False)
     workdir: object = field(default=None, repr=False, compare=False)   # a proposal's temporary copy, kept alive with it
 
     def default_readings(self) -> dict[str, str]:
@@ -121,22 +136,34 @@ class RuleSet:
     def info(self) -> dict:
         return {"name": self.name, "effective_date": self.effective_date, "hash": self.hash}
 
+    def derivation_inputs(self) -> list[str]:
+        """The keys a case may answer in the survey act's terms, from which [derive] derives a table's key."""
+        inputs: list[str] = []
+        for spec in self.derivations.values():
+            inputs += [f for f in _as_list(spec["from"]) if f not in inputs]
+        return inputs
+
+    def derivable(self, key: str, case: dict) -> bool:
+        """Whether `case` gives something `key` is derived from (so a missing `key` is not missing)."""
+        spec = self.derivations.get(key)
+        return spec is not None and any(case.get(f) is not None for f in _as_list(spec["from"]))
+
     def value_label(self, field: str, value) -> str:
         """A case value in Russian, from the rule data: «да»/«нет»/«неизвестно» for answers, the seed's name
         of a category, group, kind of impairment or psychiatrist's conclusion, «степень 2» for a degree.
-        Lists read as their labels joined by commas."""
+        Lists read as their labels joined by commas, an empty one as «нет»."""
         words = self.spec["answer_words"]
         if value is None:
             return words["unknown"]
         if isinstance(value, bool):
             return words["true" if value else "false"]
         if isinstance(value, (list, tuple)):
-            return ", ".join(self.value_label(field, v) for v in value)
+            return ", ".join(self.value_label(field, v) for v in value) if value else words["empty"]
         if field == "category" and value in self.categories:
             return self.categories[value]["label"]
         spec = self.fields.get(field, {})
         if spec.get("kind") == "scale":
-            return f"степень {value}"
+            return words["degree"].format(value=value)
         return spec.get("labels", {}).get(value, str(value))
 
     def field_domain(self, name: str) -> list:
@@ -146,6 +173,10 @@ class RuleSet:
         if spec["kind"] == "scale":       # the tables speak of a scale's degree
             return [0, 1, 2, 3]
         return list(spec.get("values", []))
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _where(file: str, row: int | None = None, column: str | None = None) -> str:
@@ -338,11 +369,22 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
         if key not in spec:
             raise KitError("rule_set_invalid", key, where="ruleset.toml", value=f"нет раздела «{key}»",
                            allowed="Сверьте файл с образцом data/rules/405-r/ruleset.toml.")
+    for word in ANSWER_WORDS:
+        if word not in spec["answer_words"]:
+            raise KitError("rule_set_invalid", word, where="ruleset.toml, [answer_words]", value=f"нет слова «{word}»",
+                           allowed="Слова ответов: " + ", ".join(ANSWER_WORDS) + ".")
     for name, fspec in spec["fields"].items():
+        if fspec.get("kind") not in FIELD_KINDS:
+            raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"вид поля «{fspec.get('kind')}»",
+                           allowed="Виды полей: " + ", ".join(FIELD_KINDS) + ".")
         labels = fspec.get("labels")
         if labels is not None and set(labels) != set(fspec.get("values", [])):
             raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"подписи значений поля «{name}» не совпадают с его значениями",
                            allowed="Дайте подпись каждому значению из values, и только им.")
+        for other in fspec.get("excludes", []):
+            if spec["fields"].get(other, {}).get("kind") != "bool" or fspec["kind"] != "bool":
+                raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"excludes поля «{name}» называет «{other}»",
+                               allowed="excludes связывает только поля да/нет.")
     for name, reading in spec["readings"].items():
         if reading.get("default") not in reading.get("options", {}):
             raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"вариант по умолчанию прочтения «{name}» не из его вариантов",
@@ -357,10 +399,23 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
             raise KitError("file_not_found", value=str(path))
         files.append(table.file)
         for column, cspec in table.columns.items():
-            for fld in cspec.get("fields", [cspec.get("field")]):
+            named = list(cspec.get("fields", [cspec.get("field")]))
+            if "ticked_fields" in cspec:
+                for value in _reading_values(spec, cspec["ticked_fields"], f"таблица {table_id}, столбец {column}"):
+                    if not isinstance(value, dict) or not isinstance(value.get("fields"), list):
+                        raise KitError("rule_set_invalid", column, where=f"ruleset.toml, таблица {table_id}",
+                                       value="значение прочтения ticked_fields не вида { fields = [...] }",
+                                       allowed="Варианты прочтения называют поля: value = { fields = [\"поле\", ...] }.")
+                    named += value["fields"]
+            for fld in named:
                 if fld not in spec["fields"]:
                     raise KitError("rule_set_invalid", column, where=f"ruleset.toml, таблица {table_id}",
                                    value=f"столбец ссылается на неизвестное поле «{fld}»", allowed="Поля описаны в разделе [fields].")
+        if "conditional_numbers" in tspec:
+            for value in _reading_values(spec, tspec["conditional_numbers"], f"таблица {table_id}"):
+                if value not in ("added", "replacing"):
+                    raise KitError("rule_set_invalid", "conditional_numbers", where=f"ruleset.toml, таблица {table_id}",
+                                   value=f"вариант «{value}»", allowed="added или replacing.")
         loader = _load_criteria_rows if table.kind == "criteria_list" else _load_decision_rows
         table.rows = loader(table, path, spec)
         tables[table_id] = table
@@ -369,9 +424,112 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
             if table_id not in tables:
                 raise KitError("rule_set_invalid", cat, where="ruleset.toml", value=f"категория ссылается на неизвестную таблицу «{table_id}»",
                                allowed="Таблицы описаны в разделе [tables].")
+        for key in cspec.get("required", []) + cspec.get("optional", []):
+            if key not in spec["fields"]:
+                raise KitError("rule_set_invalid", cat, where="ruleset.toml", value=f"категория называет неизвестное поле «{key}»",
+                               allowed="Поля описаны в разделе [fields].")
+    derivations = spec.get("derive", {})
+    check_derivations(derivations, spec, tables)
+    for key, question in spec.get("questions", {}).items():
+        field_spec = spec["fields"].get(key)
+        options = question.get("options", {})
+        if field_spec is None or not question.get("question") or not isinstance(question.get("seed_line"), int) \
+                or not set(options) <= set(field_spec.get("values", [])) \
+                or any(not isinstance(o, dict) or not o.get("text") or not isinstance(o.get("seed_line"), int)
+                       for o in options.values()):
+            raise KitError("rule_set_invalid", key, where="ruleset.toml, [questions]", value=f"вопрос «{key}»",
+                           allowed="Вопрос к полю из [fields]: question, seed_line; варианты — значения поля с text и seed_line.")
+    findings = spec.get("findings", {})
+    for name, finding in findings.items():
+        line = finding.get("seed_line") if isinstance(finding, dict) else None
+        if not isinstance(line, int) or isinstance(line, bool) or line < 1 or not finding.get("title") or not finding.get("text") \
+                or finding.get("check", "unused_ripso") != "unused_ripso":
+            raise KitError("rule_set_invalid", name, where="ruleset.toml, [findings]", value=f"находка «{name}»",
+                           allowed="У находки есть title, text и seed_line (номер строки); check, если есть, — unused_ripso.")
     return RuleSet(spec["name"], spec.get("title", spec["name"]), str(spec["effective_date"]), spec.get("source", ""),
                    _content_hash(directory, files), str(directory), spec["forms"], spec["fields"],
-                   spec["categories"], spec["readings"], tables, spec)
+                   spec["categories"], spec["readings"], tables, spec, derivations, findings)
+
+
+def _reading_values(spec: dict, ref, where: str) -> list:
+    """Every option's value of reading `ref` ("@name"), or [ref] for a literal."""
+    if not (isinstance(ref, str) and ref.startswith("@")):
+        return [ref]
+    name = ref[1:]
+    if name not in spec["readings"]:
+        raise KitError("rule_set_invalid", name, where=f"ruleset.toml, {where}", value=f"неизвестное прочтение «{name}»",
+                       allowed="Прочтения описаны в разделе [readings].")
+    return [option.get("value") for option in spec["readings"][name]["options"].values()]
+
+
+def check_derivations(derivations: dict, spec: dict, tables: dict) -> None:
+    """[derive]: every key, kind, reading and table a derivation names exists; a `rules` derivation answers
+    every combination of its keys (a case must never fall through it)."""
+    fields = spec["fields"]
+
+    def refuse(name: str, what: str, allowed: str) -> KitError:
+        return KitError("rule_set_invalid", name, where="ruleset.toml, [derive]", value=what, allowed=allowed)
+
+    for target, d in derivations.items():
+        kind = d.get("kind")
+        inputs = _as_list(d.get("from", []))
+        if target not in fields or not inputs or any(f not in fields for f in inputs):
+            raise refuse(target, f"вывод поля «{target}» из «{', '.join(map(str, inputs))}»", "Поле и исходные поля описаны в [fields].")
+        source_kinds = {fields[f]["kind"] for f in inputs}
+        if kind == "categories" and source_kinds == {"enum_set"} and fields[target]["kind"] == "enum":
+            if not d.get("none"):
+                raise refuse(target, "нет слов none", "none — что сказать, если ни одна категория не подошла.")
+            values = set(fields[inputs[0]]["values"])
+            for n, definition in enumerate(d.get("definitions", []), start=1):
+                named = set(definition.get("all", [])) | set(definition.get("any", []))
+                if definition.get("gives") not in fields[target]["values"] or not named or not named <= values \
+                        or not set(definition.get("subsumes", [])) <= set(fields[target]["values"]) \
+                        or not isinstance(definition.get("seed_line"), int):
+                    raise refuse(target, f"определение {n}", "gives — значение поля, all/any — виды из исходного поля, seed_line — номер строки.")
+                if "when" in definition:
+                    name, _, option = definition["when"].partition("=")
+                    if option not in spec["readings"].get(name, {}).get("options", {}):
+                        raise refuse(target, f"определение {n}: when = «{definition['when']}»", "when = \"прочтение=вариант\".")
+            for n, overlap in enumerate(d.get("overlaps", []), start=1):
+                for value in _reading_values(spec, "@" + str(overlap.get("reading")), f"[derive.{target}] overlaps"):
+                    if not isinstance(value, dict) or set(value) not in ({"drop"}, {"result"}) \
+                            or not set(next(iter(value.values()))) <= set(fields[target]["values"]):
+                        raise refuse(target, f"пересечение {n}", "Вариант прочтения: { drop = [...] } или { result = [...] } из значений поля.")
+        elif kind == "rules" and source_kinds == {"bool"} and fields[target]["kind"] == "bool":
+            for combo in itertools.product([True, False], repeat=len(inputs)):
+                answers = dict(zip(inputs, combo))
+                if excluded(answers, fields):
+                    continue
+                rule = next((r for r in d.get("rules", []) if all(answers.get(k) == v for k, v in r.get("when", {}).items())), None)
+                if rule is None:
+                    raise refuse(target, "ответы " + ", ".join(f"{k}={'true' if v else 'false'}" for k, v in answers.items())
+                                 + " не покрыты ни одним правилом", "Правила должны покрывать все сочетания ответов.")
+                for ref in _as_list(rule["gives"]):
+                    if not isinstance(ref, bool) and not all(isinstance(v, bool) for v in _reading_values(spec, ref, f"[derive.{target}]")):
+                        raise refuse(target, f"gives = {ref!r}", "gives — true, false, \"@прочтение\" с вариантами true/false или их список.")
+        elif kind == "any_of" and source_kinds == {"enum_set"} and fields[target]["kind"] == "bool":
+            values = set(fields[inputs[0]]["values"])
+            for table_id, ref in d.get("accepts", {}).items():
+                if table_id not in tables:
+                    raise refuse(target, f"accepts для неизвестной таблицы «{table_id}»", "Таблицы описаны в [tables].")
+                for value in _reading_values(spec, ref, f"[derive.{target}] accepts"):
+                    if not isinstance(value, list) or not set(value) <= values:
+                        raise refuse(target, f"accepts «{ref}»", "Список видов из исходного поля.")
+            for cat, cspec in spec["categories"].items():
+                if inputs[0] in cspec.get("required", []) + cspec.get("optional", []):
+                    refs = {d.get("accepts", {}).get(t) for t in cspec.get("tables", []) + cspec.get("optional_tables", [])
+                            if tables[t].kind == "decision"}
+                    if len(refs) != 1 or None in refs:
+                        raise refuse(target, f"категория «{cat}»", "Каждая таблица категории, где есть исходное поле, называет в accepts одно и то же прочтение.")
+        else:
+            raise refuse(target, f"вид вывода «{kind}» для полей {', '.join(inputs)}",
+                         "categories (enum_set → enum), rules (да/нет → да/нет) или any_of (enum_set → да/нет).")
+
+
+def excluded(answers: dict, fields: dict) -> bool:
+    """Whether `answers` say «да» to two keys one of which `excludes` the other."""
+    return any(answers.get(k) is True and answers.get(o) is True
+               for k, spec in fields.items() for o in spec.get("excludes", []))
 
 
 @lru_cache(maxsize=8)

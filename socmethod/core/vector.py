@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from socmethod.core.engine import CompiledRow, Criterion, Decision, compiled_tables
+from socmethod.core.engine import CompiledRow, Criterion, Decision, compiled_tables, number_code
 from socmethod.core.logic import FALSE, TRUE, UNKNOWN, number_state
 from socmethod.core.ruleset import RuleSet
 
@@ -105,7 +105,7 @@ class Evaluation:
             if status == TRUE:
                 forms.append(crow.row.form)
                 rules.append(crow.row.id)
-                ripso += [num.number for k, num in enumerate(crow.ripso) if num.condition is None or given[(r, k)]]
+                ripso += [num.number for k, num in enumerate(crow.ripso) if not num.conditional or given[(r, k)]]
             if status == UNKNOWN or any((r, k) in pending for k in range(len(crow.ripso))):
                 depends.append(crow.row.id)
         return Decision(tuple(forms), tuple(ripso), tuple(rules), tuple(depends))
@@ -118,8 +118,8 @@ def evaluate_arrays(category: str, arrays: dict, n: int, ruleset: RuleSet, readi
         for crow in ctable.rows:
             status = row_status_vec(crow, arrays, ruleset, n)
             for k, num in enumerate(crow.ripso):
-                if num.condition:
-                    g, p = number_state(status, _truth_of(arrays, num.condition))
+                if num.conditional:
+                    g, p = number_state(status, number_code(num, lambda field: _truth_of(arrays, field)))
                     numbers.append((len(rows), k))
                     given.append(g)
                     pending.append(p)

@@ -128,6 +128,15 @@ def encode_frame(frame: pd.DataFrame, ruleset: RuleSet):
         for optional_table_field in _optional_table_fields(ruleset, category):
             if optional_table_field in frame.columns:
                 fast &= ~(in_cat & filled(optional_table_field))
+    # Answers a table key is derived from (impairments -> impairment, ...) go the exact way: the engine derives.
+    for column in ruleset.derivation_inputs():
+        if column in frame.columns:
+            fast &= ~filled(column)
+    # Two answers that exclude each other (ruleset.toml `excludes`) both «да»: the engine refuses the row.
+    for fname, fspec in ruleset.fields.items():
+        for other in fspec.get("excludes", []):
+            if fname in frame.columns and other in frame.columns:
+                fast &= ~((_codes(col(fname), ["true"]) == 0) & (_codes(col(other), ["true"]) == 0))
     for fname, fspec in ruleset.fields.items():
         known_columns.add(fname)
         kind = fspec["kind"]

@@ -139,13 +139,14 @@ def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
                                         value="кавычка не закрыта или стоит не на месте", allowed="CSV")
 
 
-def read_single_case(path: str, data: bytes | None = None, ruleset=None):
-    """The one case in a JSON, YAML or one-row CSV file (`-` reads stdin bytes passed as `data`)."""
+def read_single_case(path: str, data: bytes | None = None, ruleset=None, where: str | None = None):
+    """The one case in a JSON, YAML or one-row CSV file (`-` reads stdin bytes passed as `data`; `path`'s
+    suffix names the format of `data`, `where` how messages name its source)."""
     from socmethod.core.cases import case_from_csv_row
     from socmethod.core.ruleset import bundled_ruleset
     ruleset = ruleset or bundled_ruleset()
 
-    where = "stdin" if path == "-" else Path(path).name
+    where = where or ("stdin" if path == "-" else Path(path).name)
     if data is None:
         data = read_bounded(path, MAX_CASE_BYTES, where=where)
     elif len(data) > MAX_CASE_BYTES:

@@ -1,7 +1,8 @@
 """Whether social services are free and an upper estimate of the monthly fee (442-ФЗ ст. 31–32).
 
-The parameters (subsistence minimum by year and group, the limit multiplier, the fee caps, the
-categories always served free) are data in data/cost.toml; this module applies them:
+The parameters (subsistence minimum by year and group with their sources, the limit multiplier, the fee
+caps, the categories always served free, which group each case category takes) are data in
+data/cost.toml; this module applies them:
 
 * limit = multiplier × subsistence minimum of the recipient's group for the year (ст. 31 ч. 5);
 * home and day care are free when the per-capita income is at or below the limit (ст. 31 ч. 2 says
@@ -17,40 +18,20 @@ not flip on a binary rounding error. Stdlib only, so the browser (Pyodide) editi
 from __future__ import annotations
 
 import math
-import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
+from socmethod.core.ruleset import RuleSet
+from socmethod.core.schema import Boolean, Integer, IsoDate, ListOf, MapOf, Number, OneOf, Table, Text, Where, check, load_toml
 
 FILE = "cost.toml"
-GROUPS = ("per_capita", "working_age", "pensioners", "children")
-FORMS = ("home", "day_care_up_to_4h", "day_care_over_4h", "residential_temporary", "residential_permanent")
 
 # Beyond these a number is a typing error, not a household: 100 million rubles a month, 50 members.
 MAX_INCOME = 100_000_000
 MAX_MEMBERS = 50
 MAX_AGE = 130
 MIN_YEAR, MAX_YEAR = 1991, 2100
-
-# The kit's case categories (data/rules/405-r/ruleset.toml) → subsistence-minimum group.
-# An elderly person is assessed as a pensioner and a disabled adult as working age because that is how
-# order 405-р defines the two categories. `homeless` and `family` carry no age group: a family is many
-# people of different groups, and a homeless adult may or may not be a pensioner (pension age depends on
-# sex and the transition schedule the kit does not model), so both take the per-capita figure.
-CATEGORY_GROUPS = {
-    "elderly": "pensioners",
-    "disabled_adult": "working_age",
-    "disabled_child": "children",
-    "early_childhood": "children",
-    "minor": "children",
-    "homeless": "per_capita",
-    "family": "per_capita",
-}
-# Only for a single person whose category does not fix the age group does the age decide it.
-_AGE_REFINED = {"homeless"}
-ADULT_AGE = 18
 
 _NUMBER_HINT = {
     "income": f"Укажите среднедушевой доход в рублях в месяц: число от 0 до {MAX_INCOME:,}.".replace(",", "\u00a0"),
@@ -60,10 +41,66 @@ _NUMBER_HINT = {
 }
 
 
+def _with(*slots: str):
+    def test(text: str) -> str | None:
+        missing = [s for s in slots if "{" + s + "}" not in text]
+        return f"в тексте нет подстановки {{{missing[0]}}}" if missing else None
+    return Where(Text(), test)
+
+
+def _schema(groups: list[str]) -> Table:
+    """The shape of data/cost.toml; the subsistence-minimum groups it names are the columns of its values."""
+    value = Table(required={"year": Integer(2000, 2100), "effective_from": IsoDate(), "decree": Text(), "source": Text(),
+                            "verified_decree": Boolean(), **{g: Number(low=1) for g in groups}},
+                  optional={"decree_date": IsoDate(), "note": Text(), "secondary_sources": ListOf(Text())})
+    return Table(required={
+        "meta": Table(extra=True),
+        "subsistence_minimum": Table(required={"title": Text(), "unit": Text(), "groups": ListOf(Text(), min=1, unique=True),
+                                               "group_labels": Table(required={g: Text() for g in groups}),
+                                               "values": ListOf(value, min=1)}),
+        "limit": Table(required={"title": Text(), "multiplier": Number(low=1), "basis": Text(), "source": Text()},
+                       optional={"note": Text()}),
+        "forms": MapOf(Table(required={"label": Text(), "free_by_income": Boolean(), "share": Number(low=0),
+                                       "base": OneOf(("income_minus_limit", "income")), "basis": Text(), "source": Text()},
+                             optional={"note": Text()}), min=1),
+        "free_categories": MapOf(Table(required={"label": Text(), "basis": Text(), "level": OneOf(("federal", "regional")),
+                                                 "note": Text(empty=True)})),
+        "category_groups": MapOf(OneOf(groups, what="неизвестная группа «{value}»"), min=1),
+        "age_refined": Table(required={"categories": ListOf(Text()), "adult_age": Integer(1, 30), "basis": Text()},
+                             optional={"note": Text()}),
+        "text": Table(required={"is_estimate": Text(), "approximate": _with("year", "used"), "unverified": _with("year")}),
+    })
+
+
 @lru_cache(maxsize=1)
 def parameters() -> dict:
-    with open(data_path(FILE), "rb") as fh:
-        return tomllib.load(fh)
+    """data/cost.toml, checked: every subsistence minimum with its year, decree, source and whether the decree
+    was verified; every form's share and basis; the category -> group map naming groups the file defines."""
+    raw = load_toml(FILE)
+    groups = raw.get("subsistence_minimum", {}).get("groups", [])
+    groups = [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
+    return check(raw, _schema(groups), f"data/{FILE}")
+
+
+def groups() -> tuple[str, ...]:
+    """The subsistence-minimum groups (cost.toml [subsistence_minimum].groups)."""
+    return tuple(parameters()["subsistence_minimum"]["groups"])
+
+
+def forms() -> tuple[str, ...]:
+    """The forms of service a fee is estimated for (cost.toml [forms])."""
+    return tuple(parameters()["forms"])
+
+
+def category_groups() -> dict[str, str]:
+    """The kit's case categories -> subsistence-minimum group (cost.toml [category_groups], reasons there)."""
+    return dict(parameters()["category_groups"])
+
+
+# The groups, forms and category -> group map as cost.toml gives them.
+GROUPS = groups()
+FORMS = forms()
+CATEGORY_GROUPS = category_groups()
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -101,19 +138,27 @@ def per_capita_income(family_income, members) -> float:
     return float((total / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def group_for(category: str, age_years: int | None = None) -> str:
-    """The subsistence-minimum group for a kit category (see CATEGORY_GROUPS for why).
+def group_for(category: str, age_years: int | None = None, ruleset: RuleSet | None = None) -> str:
+    """The subsistence-minimum group for a kit category (cost.toml [category_groups], with why).
 
-    `age_years` refines only a single person of no fixed age group (`homeless`): under 18 is a child.
-    For the other categories it is checked but does not change the group, because the category already
-    states the age group (an `elderly` case is a pensioner whatever age was typed).
+    `age_years` refines only a single person of no fixed age group (cost.toml [age_refined], `homeless`):
+    under 18 is a child. For the other categories it is checked but does not change the group, because the
+    category already states the age group (an `elderly` case is a pensioner whatever age was typed).
+    With `ruleset`, the category must be one of its categories (and cost.toml must give it a group).
     """
-    if category not in CATEGORY_GROUPS:
-        raise KitError("bad_value", "category", value=category, allowed=list(CATEGORY_GROUPS))
+    table = category_groups()
+    if ruleset is not None and category not in ruleset.categories:
+        raise KitError("bad_value", "category", value=category, allowed=list(ruleset.categories))
+    if category not in table:
+        if ruleset is not None:
+            raise KitError("bad_value", "category", value=category, where=FILE,
+                           allowed="категории из [category_groups] файла cost.toml: " + ", ".join(table))
+        raise KitError("bad_value", "category", value=category, allowed=list(table))
     age = None if age_years is None else _number(age_years, "age_years", integer=True, high=MAX_AGE)
-    if category in _AGE_REFINED and age is not None and age < ADULT_AGE:
+    refined = parameters()["age_refined"]
+    if category in refined["categories"] and age is not None and age < refined["adult_age"]:
         return "children"
-    return CATEGORY_GROUPS[category]
+    return table[category]
 
 
 # ------------------------------------------------------------------------------------------ figures
@@ -134,8 +179,8 @@ def _figures_for(year: int) -> tuple[dict, bool]:
 
 def limit_for(group: str, year: int) -> dict:
     """The limit for free service (multiplier × subsistence minimum) with its year, source and notes."""
-    if group not in GROUPS:
-        raise KitError("bad_value", "group", value=group, allowed=GROUPS)
+    if group not in groups():
+        raise KitError("bad_value", "group", value=group, allowed=groups())
     params = parameters()
     entry, approximate = _figures_for(year)
     minimum = Decimal(entry[group])
@@ -152,12 +197,16 @@ def limit_for(group: str, year: int) -> dict:
         "approximate": approximate,
         "source": entry["source"],
         "source_note": entry["note"],
+        "decree": entry["decree"],
         "verified_decree": entry["verified_decree"],
+        "secondary_sources": list(entry.get("secondary_sources", [])),
         "multiplier_basis": params["limit"]["basis"],
         "multiplier_note": params["limit"]["note"],
     }
     if approximate:
         result["approximate_note"] = params["text"]["approximate"].format(year=year, used=entry["year"])
+    if not entry["verified_decree"]:
+        result["unverified_note"] = params["text"]["unverified"].format(year=entry["year"])
     return result
 
 
@@ -195,18 +244,21 @@ def estimate(income, group: str, forms: list[str], year: int, free_category: str
     }
     if limit["approximate"]:
         result["approximate_note"] = limit["approximate_note"]
+    if "unverified_note" in limit:
+        result["unverified_note"] = limit["unverified_note"]
     return result
 
 
 def _forms(forms) -> list[str]:
     if isinstance(forms, str):  # a lone code is a common slip; a str would iterate by letters
         forms = [forms]
+    known = tuple(parameters()["forms"])
     if not isinstance(forms, (list, tuple)) or not forms:
-        raise KitError("bad_value", "forms", value=forms, allowed=FORMS)
+        raise KitError("bad_value", "forms", value=forms, allowed=known)
     codes: list[str] = []
     for code in forms:
-        if code not in FORMS:
-            raise KitError("bad_value", "forms", value=code, allowed=FORMS)
+        if code not in known:
+            raise KitError("bad_value", "forms", value=code, allowed=known)
         if code not in codes:
             codes.append(code)
     return codes

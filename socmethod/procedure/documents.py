@@ -12,6 +12,12 @@ for a case in the kit's case format and the forms of service the citizen conside
                  Form 3's lists where one document suffices and <*> ones are mandatory)
     possible     circumstances that hold only for some answer to an unknown (null) question
 
+What decides a circumstance is data too: each circumstance of Form 1 says when a case shows it
+(`shown_when`: an answer «да», a category, difficulties on a scale, table 3.3's criteria), Form 3's which
+question answers it; which category gets which list is each form's `applies_to`. The functions take the
+rule set and the readings in force (default: the bundled 405-р and its default readings), so the early-help
+age bound follows early_help_upper_age / early_help_upper_age_5 and `--rules` is honoured.
+
 Stdlib only; every refusal is a KitError with a code from data/errors.toml.
 """
 from __future__ import annotations
@@ -20,272 +26,163 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
+from socmethod.core.engine import age_words, criteria_list_upper_age
+from socmethod.core.errors import KitError, syntax_problem
+from socmethod.core.ruleset import RuleSet, bundled_ruleset
+from socmethod.core.scales import scale
+from socmethod.core.schema import Boolean, Integer, ListOf, MapOf, OneOf, Ref, SeedLine, Table, Text, Where, check, load_toml
 
 FILE = "documents.toml"
-_RULESET = ("rules", "405-r", "ruleset.toml")
-
-# Which circumstance list a category's conclusion uses. Form 1 is the conclusion for the elderly, disabled
-# adults and children and the homeless (seed lines 1079-1082); its matrix also has the early-help row.
-# Form 3 is for citizens and families (lines 1345-1362). Form 2 (minors) refers to an Appendix 2 that the
-# text does not contain (КонсультантПлюс note, line 1225), so minors get no circumstance list.
-_FORM_OF_CATEGORY = {"elderly": "form1", "disabled_adult": "form1", "disabled_child": "form1",
-                     "early_childhood": "form1", "homeless": "form1", "family": "form3"}
-_DISABLED_CATEGORIES = ("disabled_adult", "disabled_child")
-_DISABILITY_GROUPS = ("I", "II", "III")
-# The <***> status table (lines 1577-1585) names orphans, foster families, HIV and substance dependence:
-# Form 3's categories (lines 1357-1362) and, except substance dependence, Form 2's (lines 1208-1213).
-_STATUS_CATEGORIES = ("family", "minor")
-
-# Allowed keys of each kind of entry: required first, then optional. A typo in the data file is refused
-# rather than silently ignored.
-_DOC = ({"title", "public", "source", "seed_line"},
-        {"note", "raw", "accepted", "accepted_seed_lines", "footnote_seed_line"})
-_REF = ({"doc", "source", "seed_line"}, {"title", "forms", "when", "for_disabled", "raw", "note", "requirements"})
-_REQ = ({"text", "source", "seed_line"}, set())
-_LIST = ({"id", "title", "public", "source", "seed_line", "forms", "items"},
-         {"categories", "except_categories", "when", "note"})
-_F1 = ({"title", "source", "seed_line", "applies_to", "columns", "circumstances", "footnotes"}, {"rule_text", "note"})
-_F1_COL = ({"column", "doc", "source", "seed_line"}, {"title"})
-_F1_CIRC = ({"id", "title", "public", "source", "seed_line", "cells", "documents"}, {"footnotes", "raw", "note"})
-_F1_NOTE = ({"marker", "text", "public", "source", "seed_line"},
-            {"one_of", "one_of_seed_lines", "applies_to_doc", "note"})
-_F3 = ({"title", "source", "seed_line", "applies_to", "marks", "notes", "circumstances", "status"}, {"note"})
-_F3_MARK = ({"marker", "text", "source", "seed_line"}, {"public", "note"})
-_F3_NOTE = ({"text", "source", "seed_line"}, {"public", "doc", "note"})
-_F3_CIRC = ({"id", "number", "title", "public", "source", "seed_line", "items"}, {"raw", "note"})
-_F3_ITEM = ({"number", "doc", "source", "seed_line"}, {"title", "mandatory", "condition", "raw", "note"})
-_F3_STATUS = ({"id", "category", "public", "source", "seed_line", "documents"}, {"note"})
-_RULE = ({"id", "text", "public", "source", "seed_line"}, {"note"})
-_TOP = ({"meta", "documents", "general", "lists", "form1", "form3", "rules"}, set())
-
 
 # ------------------------------------------------------------------------------------------ loading
 
-@lru_cache(maxsize=None)
-def _ruleset() -> dict:
-    with open(data_path(*_RULESET), "rb") as fh:
-        return tomllib.load(fh)
-
-
-def form_names() -> dict[str, str]:
-    """Form code -> Russian name, from ruleset.toml [forms]."""
-    return dict(_ruleset()["forms"])
-
-
-def _early_help_upper_months() -> int:
-    # Table 3.3 criteria 4-5 speak of children «не старше 7-8 лет» (line 1187); the kit's reading
-    # early_help_upper_age fixes the bound, and this module uses its default rather than a second copy.
-    reading = _ruleset()["readings"]["early_help_upper_age"]
-    return int(reading["options"][reading["default"]]["value"])
+def form_names(ruleset: RuleSet | None = None) -> dict[str, str]:
+    """Form code -> Russian name, from the rule set's [forms]."""
+    return dict((ruleset or bundled_ruleset()).forms)
 
 
 @lru_cache(maxsize=None)
 def load_documents(path: str | Path | None = None) -> dict:
     """Read and check data/documents.toml (or `path`); the result is cached, treat it as read-only."""
-    file = Path(path) if path is not None else data_path(FILE)
+    if path is None:
+        return check_documents(load_toml(FILE))
+    file = Path(path)
     try:
-        with open(file, "rb") as fh:
-            data = tomllib.load(fh)
+        data = tomllib.loads(file.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise KitError("file_not_found", value=str(file)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise KitError("malformed_file", value=str(exc), allowed="TOML", where=file.name) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KitError("malformed_file", value=syntax_problem(exc), allowed="TOML", where=file.name) from None
     return check_documents(data, file.name)
 
 
+# --- the file's shape ----------------------------------------------------------------------------------------
+# Every entry says where in the seed it comes from: its line and a 405-р citation.
+
+def _source(text: str) -> str | None:
+    return None if text.startswith("405-р") else "ссылка на источник должна начинаться с «405-р» (например «405-р, п. 3.2.3»)"
+
+
+CITED = {"source": Where(Text(), _source), "seed_line": SeedLine()}
+
+
+def _schema(rules: RuleSet) -> Table:
+    forms = OneOf(lambda: list(rules.forms))
+    category = OneOf(lambda: list(rules.categories))
+    doc = Ref("document")
+    requirement = Table(required={"text": Text(), **CITED})
+    reference = Table(required={"doc": doc, **CITED},
+                      optional={"title": Text(), "forms": ListOf(forms, unique=True), "when": Text(), "for_disabled": Boolean(),
+                                "raw": Text(), "note": Text(), "requirements": ListOf(requirement)})
+    document = Table(required={"title": Text(), "public": Text(), **CITED},
+                     optional={"note": Text(), "raw": Text(), "accepted": ListOf(Text()), "accepted_seed_lines": ListOf(SeedLine()),
+                               "footnote_seed_line": SeedLine()})
+    a_list = Table(required={"id": Text(), "title": Text(), "public": Text(), **CITED, "forms": ListOf(forms, unique=True),
+                             "items": ListOf(reference, min=1)},
+                   optional={"categories": ListOf(category, unique=True), "except_categories": ListOf(category, unique=True),
+                             "when": Text(), "note": Text()}, id="id", collection="list")
+    case = Table(required={"disabled_categories": ListOf(category), "disability_groups": ListOf(Text()),
+                           "disability_unknown_when": Text(), "status_categories": ListOf(category), **CITED},
+                 optional={"note": Text()})
+    field_of = lambda kind: OneOf(lambda: [f for f, s in rules.fields.items() if s["kind"] == kind],  # noqa: E731
+                                  what=f"«{{value}}» — не поле вида {kind} в ruleset.toml [fields]")
+    when = Where(Table(required={"why": Text(), "seed_line": SeedLine()},
+                       optional={"scales": ListOf(field_of("scale"), min=1), "categories": ListOf(category, unique=True),
+                                 "answer": field_of("bool"), "criteria": field_of("int_set"), "why_possible": Text(),
+                                 "note": Text()}), _when_problem)
+    form1 = Table(required={"title": Text(), **CITED, "applies_to": ListOf(category, unique=True),
+                            "columns": ListOf(Table(required={"column": Integer(1, 99), "doc": doc, **CITED},
+                                                    optional={"title": Text()}), min=1),
+                            "circumstances": ListOf(Table(required={"id": Text(), "title": Text(), "public": Text(), **CITED,
+                                                                    "cells": ListOf(OneOf(("V", ""))), "documents": ListOf(doc)},
+                                                          optional={"footnotes": ListOf(Ref("form1_footnote")), "raw": Text(),
+                                                                    "note": Text(), "shown_when": ListOf(when, min=1)},
+                                                          id="id", collection="form1_circumstance"), min=1),
+                            "footnotes": MapOf(Table(required={"marker": Text(), "text": Text(), "public": Text(), **CITED},
+                                                     optional={"one_of": ListOf(doc), "one_of_seed_lines": ListOf(SeedLine()),
+                                                               "applies_to_doc": doc, "note": Text()}),
+                                               collection="form1_footnote")},
+                  optional={"rule_text": Text(), "note": Text()})
+    mark = Table(required={"marker": Text(), "text": Text(), **CITED}, optional={"public": Text(), "rule_text": Text(), "note": Text()})
+    form3 = Table(required={"title": Text(), **CITED, "applies_to": ListOf(category, unique=True), "shown_why": Text(),
+                            "possible_why": Text(),
+                            "marks": Table(required={"mandatory": mark}, rest=mark),
+                            "notes": Table(required={key: Table(required={"text": Text(), **CITED},
+                                                                optional={"public": Text(), "doc": doc, "note": Text()})
+                                                     for key in ("one_suffices", "residential_216n")}),
+                            "circumstances": ListOf(Table(required={"id": Text(), "number": Integer(1, 99), "title": Text(),
+                                                                    "public": Text(), **CITED,
+                                                                    "items": ListOf(Table(required={"number": Integer(1, 99), "doc": doc, **CITED},
+                                                                                          optional={"title": Text(), "mandatory": Boolean(),
+                                                                                                    "condition": Text(), "raw": Text(),
+                                                                                                    "note": Text()}), min=1)},
+                                                          optional={"raw": Text(), "note": Text(), "answered_by": field_of("bool")},
+                                                          id="id", collection="form3_circumstance"), min=1),
+                            "status": ListOf(Table(required={"id": Text(), "category": Text(), "public": Text(), **CITED,
+                                                             "documents": ListOf(Text())}, optional={"note": Text()},
+                                                   id="id", collection="form3_status"))},
+                  optional={"note": Text()})
+    return Table(required={"meta": Table(extra=True), "documents": MapOf(document, collection="document", min=1),
+                           "general": ListOf(reference, min=1), "lists": ListOf(a_list), "case": case,
+                           "general_section": Table(required={"title": Text(), **CITED}),
+                           "form2": Table(required={"applies_to": ListOf(category), "text": Text(), **CITED},
+                                          optional={"note": Text()}),
+                           "form1": form1, "form3": form3,
+                           "rules": ListOf(Table(required={"id": Text(), "text": Text(), "public": Text(), **CITED},
+                                                 optional={"note": Text()}, id="id", collection="rule"))})
+
+
+def _when_problem(alt: dict) -> str | None:
+    """One way a case shows a circumstance: `categories` alone, or with exactly one of scales, answer,
+    criteria; an answer or criteria that may be unknown needs what to say then (`why_possible`)."""
+    kinds = [k for k in ("scales", "answer", "criteria") if k in alt]
+    if len(kinds) > 1 or (not kinds and "categories" not in alt):
+        return f"условие задаёт {', '.join(kinds) or 'ничего'}: нужно одно из scales, answer, criteria (или только categories)"
+    if kinds and kinds[0] != "scales" and "why_possible" not in alt:
+        return "нет why_possible: что сказать, если ответ неизвестен"
+    return None
+
+
 def check_documents(data: dict, name: str = FILE) -> dict:
-    """Check the structure of a parsed documents file; return it unchanged or raise KitError naming the
-    file and the entry. Every document id a list, the matrix or a footnote refers to must be catalogued."""
-    _keys(data, _TOP, name, "верхний уровень")
-    forms = set(form_names())
-    categories = set(_ruleset()["categories"])
-    docs = data["documents"]
-    if not isinstance(docs, dict) or not docs:
-        raise KitError("bad_value", "documents", value=docs, allowed="таблица [documents.<id>]", where=name)
-    for doc_id, doc in docs.items():
-        where = f"{name}, documents.{doc_id}"
-        _keys(doc, _DOC, name, f"documents.{doc_id}")
-        _check_cited(doc, where)
+    """Check a parsed documents file (the schema above, then what a shape cannot say: each list numbered
+    1..n as the seed numbers it, Form 1's cells agreeing with its document ids); return it or raise KitError
+    naming the file and the entry."""
+    label = f"data/{name}" if name == FILE else name
+    data = check(data, _schema(bundled_ruleset()), label)
 
-    def ref(item: dict, entry: str, spec=_REF):
-        _keys(item, spec, name, entry)
-        _check_cited(item, f"{name}, {entry}")
-        _known_doc(item["doc"], docs, name, entry)
-        for form in item.get("forms", []):
-            if form not in forms:
-                raise KitError("bad_value", "forms", value=form, allowed=sorted(forms), where=f"{name}, {entry}")
-        for number, req in enumerate(item.get("requirements", []), start=1):
-            _keys(req, _REQ, name, f"{entry}, requirements[{number}]")
-            _check_cited(req, f"{name}, {entry}, requirements[{number}]")
+    def bad(field: str, value, allowed, entry: str) -> KitError:
+        return KitError("bad_value", field, value=value, allowed=allowed, where=f"{label}, {entry}")
 
-    for number, item in enumerate(data["general"], start=1):
-        ref(item, f"general[{number}] ({item.get('doc')})")
-
-    seen_lists = set()
-    for lst in data["lists"]:
-        entry = f"lists.{lst.get('id')}"
-        _keys(lst, _LIST, name, entry)
-        _check_cited(lst, f"{name}, {entry}")
-        _unique(lst["id"], seen_lists, name, entry)
-        for form in lst["forms"]:
-            if form not in forms:
-                raise KitError("bad_value", "forms", value=form, allowed=sorted(forms), where=f"{name}, {entry}")
-        for key in ("categories", "except_categories"):
-            for cat in lst.get(key, []):
-                if cat not in categories:
-                    raise KitError("bad_value", key, value=cat, allowed=sorted(categories), where=f"{name}, {entry}")
-        for number, item in enumerate(lst["items"], start=1):
-            ref(item, f"{entry}.items[{number}] ({item.get('doc')})")
-
-    _check_form1(data["form1"], docs, name, categories)
-    _check_form3(data["form3"], docs, name, categories)
-    for rule in data["rules"]:
-        _keys(rule, _RULE, name, f"rules.{rule.get('id')}")
-        _check_cited(rule, f"{name}, rules.{rule.get('id')}")
-    return data
-
-
-def _check_form1(f1: dict, docs: dict, name: str, categories: set) -> None:
-    _keys(f1, _F1, name, "form1")
-    _check_cited(f1, f"{name}, form1")
-    _known_categories(f1["applies_to"], categories, name, "form1")
-    columns = f1["columns"]
-    for number, col in enumerate(columns, start=1):
-        entry = f"form1.columns[{number}]"
-        _keys(col, _F1_COL, name, entry)
-        _check_cited(col, f"{name}, {entry}")
-        _known_doc(col["doc"], docs, name, entry)
-        if col["column"] != number:
-            raise KitError("bad_value", "column", value=col["column"], allowed=str(number), where=f"{name}, {entry}")
+    columns = data["form1"]["columns"]
     column_docs = [col["doc"] for col in columns]
-    footnotes = f1["footnotes"]
-    for key, note in footnotes.items():
-        entry = f"form1.footnotes.{key}"
-        _keys(note, _F1_NOTE, name, entry)
-        _check_cited(note, f"{name}, {entry}")
-        for doc_id in note.get("one_of", []):
-            _known_doc(doc_id, docs, name, entry)
-        if "applies_to_doc" in note:
-            _known_doc(note["applies_to_doc"], docs, name, entry)
-    seen = set()
-    for circ in f1["circumstances"]:
-        entry = f"form1.circumstances.{circ.get('id')}"
-        _keys(circ, _F1_CIRC, name, entry)
-        _check_cited(circ, f"{name}, {entry}")
-        _unique(circ["id"], seen, name, entry)
-        for doc_id in circ["documents"]:
-            _known_doc(doc_id, docs, name, entry)
-            if doc_id not in column_docs:
-                raise KitError("bad_value", "documents", value=doc_id, allowed=column_docs, where=f"{name}, {entry}")
-        cells = circ["cells"]
-        if len(cells) != len(columns) or any(cell not in ("V", "") for cell in cells):
-            raise KitError("bad_value", "cells", value=cells,
-                           allowed=f"{len(columns)} ячеек, каждая «V» или пустая", where=f"{name}, {entry}")
+    for number, col in enumerate(columns, start=1):
+        if col["column"] != number:
+            raise bad("column", col["column"], str(number), f"form1.columns[{number}]")
+    for circ in data["form1"]["circumstances"]:
+        entry = f"form1.circumstances[«{circ['id']}»]"
+        if len(circ["cells"]) != len(columns):
+            raise bad("cells", circ["cells"], f"{len(columns)} ячеек, каждая «V» или пустая", entry)
         # The ids are the reading of the printed cells: the two must agree, column by column.
-        marked = [column_docs[i] for i, cell in enumerate(cells) if cell == "V"]
+        marked = [column_docs[i] for i, cell in enumerate(circ["cells"]) if cell == "V"]
         if marked != list(circ["documents"]):
-            raise KitError("bad_value", "documents", value=circ["documents"], allowed=marked, where=f"{name}, {entry}")
-        for key in circ.get("footnotes", []):
-            if key not in footnotes:
-                raise KitError("bad_value", "footnotes", value=key, allowed=sorted(footnotes), where=f"{name}, {entry}")
-
-
-def _check_form3(f3: dict, docs: dict, name: str, categories: set) -> None:
-    _keys(f3, _F3, name, "form3")
-    _check_cited(f3, f"{name}, form3")
-    _known_categories(f3["applies_to"], categories, name, "form3")
-    for key, mark in f3["marks"].items():
-        _keys(mark, _F3_MARK, name, f"form3.marks.{key}")
-        _check_cited(mark, f"{name}, form3.marks.{key}")
-    for key in ("mandatory",):
-        if key not in f3["marks"]:
-            raise KitError("missing_key", key, allowed="знак <*> (стр. 1573)", where=f"{name}, form3.marks")
-    for key, note in f3["notes"].items():
-        _keys(note, _F3_NOTE, name, f"form3.notes.{key}")
-        _check_cited(note, f"{name}, form3.notes.{key}")
-        if "doc" in note:
-            _known_doc(note["doc"], docs, name, f"form3.notes.{key}")
-    for key in ("one_suffices", "residential_216n"):
-        if key not in f3["notes"]:
-            raise KitError("missing_key", key, allowed="примечания 1 и 2 (стр. 1589, 1591)", where=f"{name}, form3.notes")
-    seen = set()
-    for position, circ in enumerate(f3["circumstances"], start=1):
-        entry = f"form3.circumstances.{circ.get('id')}"
-        _keys(circ, _F3_CIRC, name, entry)
-        _check_cited(circ, f"{name}, {entry}")
-        _unique(circ["id"], seen, name, entry)
+            raise bad("documents", circ["documents"], marked, entry)
+    for position, circ in enumerate(data["form3"]["circumstances"], start=1):
+        entry = f"form3.circumstances[«{circ['id']}»]"
         if circ["number"] != position:
-            raise KitError("bad_value", "number", value=circ["number"], allowed=str(position), where=f"{name}, {entry}")
+            raise bad("number", circ["number"], str(position), entry)
+        # The seed numbers each list 1..n; a gap or repeat means a document was lost or doubled.
         for number, item in enumerate(circ["items"], start=1):
-            item_entry = f"{entry}.items[{number}]"
-            _keys(item, _F3_ITEM, name, item_entry)
-            _check_cited(item, f"{name}, {item_entry}")
-            _known_doc(item["doc"], docs, name, item_entry)
-            # The seed numbers each list 1..n; a gap or repeat means a document was lost or doubled.
             if item["number"] != number:
-                raise KitError("bad_value", "number", value=item["number"], allowed=str(number),
-                               where=f"{name}, {item_entry}")
-            if not isinstance(item.get("mandatory", False), bool):
-                raise KitError("bad_value", "mandatory", value=item["mandatory"], allowed="true, false",
-                               where=f"{name}, {item_entry}")
-    seen = set()
-    for status in f3["status"]:
-        entry = f"form3.status.{status.get('id')}"
-        _keys(status, _F3_STATUS, name, entry)
-        _check_cited(status, f"{name}, {entry}")
-        _unique(status["id"], seen, name, entry)
-
-
-def _keys(entry, spec, name: str, where: str) -> None:
-    required, optional = spec
-    if not isinstance(entry, dict):
-        raise KitError("bad_value", where, value=entry, allowed="таблица TOML", where=name)
-    for key in entry:
-        if key not in required and key not in optional:
-            raise KitError("unknown_key", str(key), allowed=", ".join(sorted(required | optional)),
-                           where=f"{name}, {where}")
-    for key in sorted(required):
-        if key not in entry:
-            raise KitError("missing_key", key, allowed="обязательные поля: " + ", ".join(sorted(required)),
-                           where=f"{name}, {where}")
-
-
-def _check_cited(entry: dict, where: str) -> None:
-    # Every entry must say where in the seed it comes from: a positive line number and a 405-р citation.
-    line = entry.get("seed_line")
-    if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 1):
-        raise KitError("bad_value", "seed_line", value=line, allowed="номер строки семени (целое > 0)", where=where)
-    source = entry.get("source")
-    if source is not None and (not isinstance(source, str) or not source.startswith("405-р")):
-        raise KitError("bad_value", "source", value=source, allowed="ссылка вида «405-р, п. 3.2.3»", where=where)
-
-
-def _known_doc(doc_id, docs: dict, name: str, entry: str) -> None:
-    if doc_id not in docs:
-        raise KitError("bad_value", "doc", value=doc_id, allowed="идентификаторы таблицы [documents]",
-                       where=f"{name}, {entry}")
-
-
-def _known_categories(values, categories: set, name: str, entry: str) -> None:
-    for cat in values:
-        if cat not in categories:
-            raise KitError("bad_value", "applies_to", value=cat, allowed=sorted(categories), where=f"{name}, {entry}")
-
-
-def _unique(value, seen: set, name: str, entry: str) -> None:
-    if value in seen:
-        raise KitError("bad_value", "id", value=value, allowed="уникальный идентификатор", where=f"{name}, {entry}")
-    seen.add(value)
+                raise bad("number", item["number"], str(number), f"{entry}.items[{number}]")
+    return data
 
 
 # ------------------------------------------------------------------------------------------ the case
 
-def _category(case) -> str:
+def _category(case, ruleset: RuleSet) -> str:
     if not isinstance(case, dict):
         raise KitError("not_an_object", value=type(case).__name__)
-    categories = _ruleset()["categories"]
+    categories = ruleset.categories
     category = case.get("category")
     if category is None:
         raise KitError("missing_key", "category", allowed="одно из значений " + ", ".join(categories))
@@ -294,9 +191,9 @@ def _category(case) -> str:
     return category
 
 
-def _asks(category: str, key: str) -> bool:
+def _asks(ruleset: RuleSet, category: str, key: str) -> bool:
     """Whether the case format of `category` has the question `key` (ruleset.toml [categories])."""
-    spec = _ruleset()["categories"][category]
+    spec = ruleset.categories[category]
     return key in spec.get("required", []) or key in spec.get("optional", [])
 
 
@@ -307,13 +204,7 @@ def _flag(case: dict, key: str) -> bool | None:
     return value
 
 
-@lru_cache(maxsize=None)
-def _scale_items(key: str, variant: str) -> tuple[str, ...]:
-    with open(data_path("scales.toml"), "rb") as fh:
-        return tuple(item["key"] for item in tomllib.load(fh)[key][variant]["items"])
-
-
-def _scale_state(case: dict, key: str, category: str) -> str:
+def _scale_state(case: dict, key: str, variant: str) -> str:
     """'difficulty' when any item scores 1-3, 'none' when every item of the category's scale is 0,
     'unknown' when the scale is absent, an item is null or missing."""
     scores = case.get(key)
@@ -329,96 +220,100 @@ def _scale_state(case: dict, key: str, category: str) -> str:
             raise KitError("bad_type", f"{key}.{item}", value=value, allowed="целое число 0–3 или null")
         elif value > 0:
             return "difficulty"
-    missing = set(_scale_items(key, _ruleset()["categories"][category]["scales"])) - set(scores)
+    missing = set(scale(key, variant).keys) - set(scores)
     return "unknown" if unknown or missing else "none"
 
 
-def circumstance_status(case: dict) -> dict:
-    """The circumstances a case shows and those that depend on unknown answers.
+def _form_of(category: str, data: dict) -> str | None:
+    """Which conclusion's circumstance list a category uses: each form's `applies_to` in documents.toml."""
+    for form in ("form1", "form3"):
+        if category in data[form]["applies_to"]:
+            return form
+    return None
+
+
+def _shown_by(alt: dict, case: dict, category: str, ruleset: RuleSet, readings: dict):
+    """("shown" | "possible" | None, the questions it depends on, its words) for one way of showing a
+    circumstance (documents.toml `shown_when`)."""
+    if "categories" in alt and category not in alt["categories"]:
+        return None, [], alt["why"]
+    if "scales" in alt:
+        variant = ruleset.categories[category].get("scales")
+        names = [k for k in alt["scales"] if variant and _asks(ruleset, category, k)]
+        states = {k: _scale_state(case, k, variant) for k in names}
+        if "difficulty" in states.values():
+            return "shown", [], alt["why"]
+        unknown = [k for k, state in states.items() if state == "unknown"]
+        return ("possible" if unknown else None), unknown, alt.get("why_possible", alt["why"])
+    if "answer" in alt:
+        key = alt["answer"]
+        if not _asks(ruleset, category, key):
+            return None, [], alt["why"]
+        value = _flag(case, key)
+        if value is True:
+            return "shown", [], alt["why"]
+        return ("possible" if value is None else None), [key], alt["why_possible"]
+    if "criteria" in alt:
+        key = alt["criteria"]
+        if not _asks(ruleset, category, key):
+            return None, [], alt["why"]
+        table = next(t for t in ruleset.tables.values() if t.kind == "criteria_list" and t.spec.get("field") == key)
+        upper = criteria_list_upper_age(table, ruleset, readings)
+        age_field = table.spec["age_field"]
+        held, age = case.get(key), case.get(age_field)
+        if held:
+            return "shown", [], alt["why"]
+        why = alt["why_possible"].format(limit=age_words(upper))
+        if held is None and (age is None or (isinstance(age, int) and not isinstance(age, bool) and age < upper)):
+            return "possible", [key] + ([age_field] if age is None else []), why
+        return None, [], why
+    return "shown", [], alt["why"]          # `categories` alone: the category is the circumstance
+
+
+def circumstance_status(case: dict, ruleset: RuleSet | None = None, readings: dict | None = None) -> dict:
+    """The circumstances a case shows and those that depend on unknown answers, under the rule set and the
+    readings in force (default: the bundled 405-р and its default readings).
 
     Returns {"form": "form1" | "form3" | None, "shown": [{"id", "why"}], "possible": [{"id", "why",
     "depends_on"}]}; ids are those of the form's list in data/documents.toml."""
-    category = _category(case)
-    form = _FORM_OF_CATEGORY.get(category)
+    ruleset = ruleset or bundled_ruleset()
+    readings = ruleset.resolve_readings(readings)
+    data = load_documents()
+    category = _category(case, ruleset)
+    form = _form_of(category, data)
     shown: list[dict] = []
     possible: list[dict] = []
-
-    def flag_rule(circ: str, key: str, why_true: str, why_unknown: str, asked: bool) -> None:
-        value = _flag(case, key)
-        if value is True:
-            shown.append({"id": circ, "why": why_true})
-        elif value is None and asked:
-            possible.append({"id": circ, "why": why_unknown, "depends_on": [key]})
-
     if form == "form1":
-        # self_care_loss (line 1090: «полная или частичная утрата способности … осуществлять самообслуживание,
-        # самостоятельно передвигаться»): partial loss counts, so any item scored 1-3 on either scale (degree
-        # ≥ 1, «утрачена незначительно» included) shows it. Only categories whose format has the scales.
-        scales = [key for key in ("self_care", "mobility") if _asks(category, key)]
-        states = {key: _scale_state(case, key, category) for key in scales}
-        if "difficulty" in states.values():
-            shown.append({"id": "self_care_loss",
-                          "why": "по шкалам самообслуживания или передвижения есть затруднения (балл 1–3)"})
-        elif "unknown" in states.values():
-            possible.append({"id": "self_care_loss",
-                             "why": "если есть затруднения в самообслуживании или передвижении",
-                             "depends_on": [key for key, state in states.items() if state == "unknown"]})
-        # disabled_family_member (line 1091: «наличие в семье … ребенка-инвалида …, нуждающихся в постоянном
-        # постороннем уходе»): a disabled child's own application is this circumstance; 3.3.8 (line 301)
-        # names it among a disabled child's circumstances. Nothing in the format shows it for other categories.
-        if category == "disabled_child":
-            shown.append({"id": "disabled_family_member", "why": "в семье ребёнок-инвалид"})
-        # no_care (line 1092: «отсутствие возможности обеспечения ухода (в том числе временного)») is the
-        # carer_absent question («временное отсутствие граждан, осуществляющих уход»). lives_alone is not
-        # mapped: loneliness is a criterion of tables 3.1/3.2, not a row of the matrix.
-        flag_rule("no_care", "carer_absent", "некому ухаживать (в том числе временно)",
-                  "если некому ухаживать", _asks(category, "carer_absent"))
-        # family_conflict (line 1095) is the family_conflict question, word for word.
-        flag_rule("family_conflict", "family_conflict", "в семье конфликт",
-                  "если в семье конфликт", _asks(category, "family_conflict"))
-        # homeless (line 1096) is the category «гражданин без определенного места жительства».
-        if category == "homeless":
-            shown.append({"id": "homeless", "why": "нет определённого места жительства"})
-        # early_help (line 1098, «для детей раннего возраста, имеющих проблемы в развитии») is the category
-        # early_childhood itself; a disabled child needs it when table 3.3's criteria are met (line 1184 ff.).
-        if category == "early_childhood":
-            shown.append({"id": "early_help", "why": "ребёнок раннего возраста с проблемами в развитии"})
-        elif _asks(category, "early_help_criteria"):
-            criteria = case.get("early_help_criteria")
-            age = case.get("age_months")
-            if criteria:
-                shown.append({"id": "early_help", "why": "выполнены критерии нуждаемости в ранней помощи (табл. 3.3)"})
-            elif criteria is None and (age is None or (isinstance(age, int) and age < _early_help_upper_months())):
-                possible.append({"id": "early_help",
-                                 "why": "если ребёнок младше 8 лет и выполнены критерии ранней помощи (табл. 3.3)",
-                                 "depends_on": ["early_help_criteria"] + (["age_months"] if age is None else [])})
-        # rehabilitation (line 1099, «для инвалидов трудоспособного возраста»): a disabled adult whose ИПРА
-        # recommends social rehabilitation; footnote <2> asks exactly that of the ИПРА. Not for the elderly.
-        if category == "disabled_adult":
-            flag_rule("rehabilitation", "ipra_social_rehabilitation",
-                      "в ИПРА есть рекомендации по социальной реабилитации",
-                      "если в ИПРА есть рекомендации по реабилитации", True)
+        for circ in data["form1"]["circumstances"]:
+            maybe = None
+            for alt in circ.get("shown_when", []):
+                state, depends, why = _shown_by(alt, case, category, ruleset, readings)
+                if state == "shown":
+                    shown.append({"id": circ["id"], "why": why})
+                    break
+                if state == "possible" and maybe is None:
+                    maybe = {"id": circ["id"], "why": why, "depends_on": depends}
+            else:
+                if maybe is not None:
+                    possible.append(maybe)
     elif form == "form3":
-        # Families have no questions in the case format (ruleset.toml [categories.family]): every
-        # circumstance of Form 3 is for the bureau to establish, so all are possible unless answered.
-        f3 = load_documents()["form3"]
-        answered = {"no_care": "carer_absent", "family_conflict": "family_conflict"}
+        f3 = data["form3"]
         for circ in f3["circumstances"]:
-            key = answered.get(circ["id"])
+            key = circ.get("answered_by")
             value = _flag(case, key) if key else None
             if value is True:
-                shown.append({"id": circ["id"], "why": "отмечено в анкете"})
+                shown.append({"id": circ["id"], "why": f3["shown_why"]})
             elif value is None:
                 # depends_on names only questions the category's format can ask (none, for families).
-                possible.append({"id": circ["id"], "why": "если это обстоятельство есть: его устанавливает бюро",
-                                 "depends_on": [key] if key and _asks(category, key) else []})
+                possible.append({"id": circ["id"], "why": f3["possible_why"],
+                                 "depends_on": [key] if key and _asks(ruleset, category, key) else []})
     return {"form": form, "shown": shown, "possible": possible}
 
 
-def circumstances_for_case(case: dict) -> list[str]:
+def circumstances_for_case(case: dict, ruleset: RuleSet | None = None, readings: dict | None = None) -> list[str]:
     """Ids of the circumstances the case shows (Form 1 ids, or Form 3 ids for a family); see
     circumstance_status for the reasons and for those that depend on unknown answers."""
-    return [entry["id"] for entry in circumstance_status(case)["shown"]]
+    return [entry["id"] for entry in circumstance_status(case, ruleset, readings)["shown"]]
 
 
 # ------------------------------------------------------------------------------------------ the answer
@@ -439,16 +334,17 @@ def _item(data: dict, ref: dict, *, title: str | None = None, source: str | None
     return item
 
 
-def _disability_when(case: dict, category: str) -> tuple[bool, str | None]:
+def _disability_when(case: dict, category: str, data: dict) -> tuple[bool, str | None]:
     """Whether an item «для инвалидов» applies, and the condition to show when it is not known."""
-    if category in _DISABLED_CATEGORIES:
+    spec = data["case"]
+    if category in spec["disabled_categories"]:
         return True, None
     group = case.get("disability_group")
-    if group in _DISABILITY_GROUPS:
+    if group in spec["disability_groups"]:
         return True, None
     if group == "none":
         return False, None
-    return True, "если установлена инвалидность"
+    return True, spec["disability_unknown_when"]
 
 
 def _list_applies(lst: dict, category: str, form: str) -> bool:
@@ -459,8 +355,7 @@ def _list_applies(lst: dict, category: str, form: str) -> bool:
     return category not in lst.get("except_categories", [])
 
 
-def _check_forms(forms) -> list[str]:
-    names = form_names()
+def _check_forms(forms, names: dict[str, str]) -> list[str]:
     if isinstance(forms, (str, bytes)) or not isinstance(forms, (list, tuple)):
         raise KitError("bad_type", "forms", value=forms, allowed="список кодов форм: " + ", ".join(names))
     chosen: list[str] = []
@@ -529,14 +424,17 @@ def _confirm_entry(data: dict, form: str, circ_id: str, reason: dict) -> dict:
     return entry
 
 
-def documents_for(case: dict, forms: list[str]) -> dict:
-    """What the applicant brings for `case` (kit case format) and the chosen `forms` (codes of
-    ruleset.toml [forms]); JSON-ready, grouped for the public (see the module docstring)."""
+def documents_for(case: dict, forms: list[str], ruleset: RuleSet | None = None, readings: dict | None = None) -> dict:
+    """What the applicant brings for `case` (kit case format) and the chosen `forms` (codes of the rule
+    set's [forms]), under the rule set and readings in force (default: the bundled 405-р and its default
+    readings); JSON-ready, grouped for the public (see the module docstring)."""
+    ruleset = ruleset or bundled_ruleset()
+    readings = ruleset.resolve_readings(readings)
     data = load_documents()
-    category = _category(case)
-    chosen = _check_forms(forms)
-    status = circumstance_status(case)
-    names = form_names()
+    category = _category(case, ruleset)
+    names = form_names(ruleset)
+    chosen = _check_forms(forms, names)
+    status = circumstance_status(case, ruleset, readings)
 
     always = [_item(data, ref) for ref in data["general"] if "forms" not in ref]
     given = {item["id"] for item in always}
@@ -548,7 +446,7 @@ def documents_for(case: dict, forms: list[str]) -> dict:
                 continue  # already asked for (3.3/3.4 repeat 3.1's application, identity, residence …)
             when = None
             if ref.get("for_disabled"):
-                applies, when = _disability_when(case, category)
+                applies, when = _disability_when(case, category, data)
                 if not applies:
                     continue
             out.append(_item(data, ref, when=when))
@@ -559,8 +457,9 @@ def documents_for(case: dict, forms: list[str]) -> dict:
         sections = []
         general = [ref for ref in data["general"] if form in ref.get("forms", [])]
         if general:
-            sections.append({"id": "general", "title": "Общий перечень", "source": "405-р, п. 3.1",
-                             "seed_line": 195, "items": filtered(general)})
+            section = data["general_section"]
+            sections.append({"id": "general", "title": section["title"], "source": section["source"],
+                             "seed_line": section["seed_line"], "items": filtered(general)})
         for lst in data["lists"]:
             if "categories" not in lst and _list_applies(lst, category, form):
                 sections.append({"id": lst["id"], "title": lst["public"], "legal_title": lst["title"],
@@ -579,13 +478,13 @@ def documents_for(case: dict, forms: list[str]) -> dict:
             if lst.get("when"):
                 group["when"] = lst["when"]
             for_category.append(group)
-    if category in _STATUS_CATEGORIES:
-        status_mark = data["form3"]["marks"].get("status", {})
+    if category in data["case"]["status_categories"]:
+        status_mark = data["form3"]["marks"]["status"]
         for row in data["form3"]["status"]:
             for_category.append({
-                "id": f"status_{row['id']}", "title": "Документы, подтверждающие статус", "when": row["public"],
+                "id": f"status_{row['id']}", "title": status_mark["public"], "when": row["public"],
                 "legal_title": row["category"], "source": row["source"], "seed_line": row["seed_line"],
-                "rule_text": "статус подтверждается документами из списка",
+                "rule_text": status_mark["rule_text"],
                 "note": status_mark.get("note", ""),
                 "items": [{"id": f"status_{row['id']}_{n}", "public": text, "title": text,
                            "source": row["source"], "seed_line": row["seed_line"]}
@@ -606,11 +505,9 @@ def documents_for(case: dict, forms: list[str]) -> dict:
     elif form == "form3":
         notes.append({"text": data["form3"]["note"], "source": data["form3"]["source"],
                       "seed_line": data["form3"]["seed_line"]})
-    else:
-        notes.append({"text": "Для несовершеннолетних перечень документов, подтверждающих обстоятельства "
-                              "(приложение 2 к Заключению по форме 2), в тексте методики отсутствует: "
-                              "какие документы нужны, скажут в районном бюро.",
-                      "source": "405-р, форма 2", "seed_line": 1225})
+    elif category in data["form2"]["applies_to"]:
+        f2 = data["form2"]
+        notes.append({"text": f2["text"], "source": f2["source"], "seed_line": f2["seed_line"]})
 
     return {
         "category": category,

@@ -62,7 +62,7 @@ def conclusion_html(case: dict, result: dict | None = None, *, readings: dict | 
                                f"составляется по другой форме — «{other['text']}» (405-р, приложение 3, стр. "
                                f"{other['seed_line']}).")
 
-    subject = {**case, "category": category}
+    subject = as_tables_see_it(case, result, category)
     lines = [{"text": line["text"], "ticked": bool(line.get("when")) and
               all(subject.get(k) == v for k, v in line["when"].items())} for line in form["categories"]]
     ticked = [line["text"] for line in lines if line["ticked"]]
@@ -162,7 +162,8 @@ def _criteria(case: dict, result: dict, ruleset, category: str, form: dict) -> d
         columns = list(table.columns.items())
         headers = [printed["headers"].get(c, s["label"]) for c, s in columns]
         fill_headers = [h + (f" {printed['marks'][c]}" if c in printed["marks"] else "") for h, (c, _s) in zip(headers, columns)]
-        fill_cells = [_case_cell(s, case, result, category, ruleset, words) for _c, s in columns]
+        fill_cells = [_case_cell(s, as_tables_see_it(case, result, category), result, category, ruleset, words)
+                      for _c, s in columns]
         rows, caveats = [], []
         entries = [(r, None) for r in result.get("recommendations", []) if r.get("table") == tid]
         entries += [(d, d.get("when")) for d in result.get("depends_on", []) if d.get("table") == tid]
@@ -212,6 +213,13 @@ def _cell_text(cell, column_spec: dict, words: dict) -> str:
     return cell.raw
 
 
+def as_tables_see_it(case: dict, result: dict, category: str) -> dict:
+    """The case with the keys the engine derived from the survey act's answers (a kind of impairment from
+    `impairments`, loneliness from who the person lives with): the Form's boxes and cells speak of those."""
+    derived = {key: d["value"] for key, d in result.get("derived", {}).items()}
+    return {**case, **derived, "category": category}
+
+
 def _case_cell(column_spec: dict, case: dict, result: dict, category: str, ruleset, words: dict) -> str:
     """The case's own value in a column of the table the commission fills: «?» where the case does not say."""
     if column_spec["kind"] == "set":
@@ -222,7 +230,10 @@ def _case_cell(column_spec: dict, case: dict, result: dict, category: str, rules
             sc = result.get(field)
             return str(sc["degree"]) if sc else "?"
         value = case.get(field)
-        return "?" if value is None else words.get(field, {}).get(str(value), str(value))
+        if value is None:
+            return "?"
+        values = value if isinstance(value, (list, tuple)) else [value]     # a person the text places twice
+        return ", ".join(words.get(field, {}).get(str(v), str(v)) for v in values)
     values = [case.get(f) for f in column_spec["fields"]]
     if True in values:
         return "V"

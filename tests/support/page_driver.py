@@ -135,3 +135,95 @@ def require_chromium(what: str) -> None:
     if os.environ.get("CI") == "true":
         raise RuntimeError(f"{CHROMIUM} is missing under CI=true: .ci/run must install chromium")
     pytest.skip(f"{what} skipped: {CHROMIUM} not found (apt-get install chromium)", allow_module_level=True)
+
+
+def start_web(workers: int = 1, env: dict | None = None, timeout: float = 60.0, port: int | None = None):
+    """Start the light page and the web API (`python -m socmethod.serving.web`) on a free loopback port;
+    returns (process, base URL without the final slash) once /healthz answers. The server's stderr (its
+    access log) goes to the process's `stderr` pipe when `env` asks for it with SOCMETHOD_TEST_LOG=1,
+    else nowhere. Raises RuntimeError if it does not answer within `timeout` seconds."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    port = port or free_port()
+    full_env = {**os.environ, **(env or {})}
+    keep_log = full_env.get("SOCMETHOD_TEST_LOG") == "1"
+    proc = subprocess.Popen([sys.executable, "-m", "socmethod.serving.web", "--port", str(port), "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if keep_log else subprocess.DEVNULL,
+                            env=full_env, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=5):
+                return proc, url
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the web server did not answer within {timeout:.0f} s") from None
+            time.sleep(0.2)
+
+
+# ------------------------------------------------------------------------------------------ the light page
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def require_axe() -> Path:
+    """axe-core from npm (`make test` runs `npm ci` from the committed lock); skips locally when it is
+    missing, never under CI=true."""
+    if AXE.exists():
+        return AXE
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{AXE} is missing under CI=true: `make test` installs it with npm ci")
+    pytest.skip(f"axe-core not installed ({AXE}): run `npm ci`")
+
+
+def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")) -> list[str]:
+    """Run axe-core in the page (injected from the local file: nothing is fetched) and return its
+    violations as "rule-id: target …" lines."""
+    page.add_script_tag(content=require_axe().read_text(encoding="utf-8"))
+    result = page.evaluate("""async (tags) => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""", list(tags))
+    return result
+
+
+def light_choose(page, question: str, answer: str) -> None:
+    """Tick the answer of a question of the light page (radios or checkboxes, named by their legend)."""
+    page.get_by_role("group", name=question, exact=True).get_by_label(answer, exact=True).check()
+
+
+def light_answer_case(page, category: str, self_care: str, mobility: str, flags: list[str], extra=None,
+                      js: bool = True, psychiatrist: str = "Такого заключения нет") -> None:
+    """Answer the light page as a visitor would: the category (then, without JavaScript, «Показать
+    вопросы»), the `extra` single answers {question: answer}, one level for every activity, the yes / no
+    / «не знаю» questions in page order and the psychiatrist's question."""
+    page.get_by_role("group", name="Кто этот человек?").get_by_label(category).check()
+    if not js:
+        page.get_by_role("button", name="Показать вопросы").click()
+    page.locator("#sm-questions .sm-field").first.wait_for()
+    for question, answer in (extra or {}).items():
+        light_choose(page, question, answer)
+    for level in (self_care, mobility):
+        for field in page.locator("#sm-questions .sm-field").filter(has=page.get_by_label(level, exact=True)).all():
+            field.get_by_label(level, exact=True).check()
+    boxes = [f for f in page.locator("#sm-questions .sm-field").all()
+             if f.get_by_label("Не знаю", exact=True).count() and f.get_by_label("Да", exact=True).count()]
+    assert len(boxes) == len(flags), f"{len(boxes)} yes/no questions on the page, {len(flags)} answers"
+    for box, answer in zip(boxes, flags):
+        box.get_by_label(answer, exact=True).check()
+    if psychiatrist:
+        page.get_by_label(psychiatrist, exact=True).check()
+
+
+def light_show_result(page, js: bool = True) -> None:
+    """Without JavaScript press «Показать результат»; with it the result is already there: wait for it."""
+    if not js:
+        page.get_by_role("button", name="Показать результат").click()
+    else:           # the script's last answer has come back: no question is left (a locator, not a script:
+        # the page's CSP refuses the string evaluation wait_for_function would poll with)
+        page.locator("#sm-result-body .sm-pending, #sm-result-body .sm-start").wait_for(state="detached")
+    page.locator("#sm-result-body .sm-disclaimer").wait_for()

@@ -19,13 +19,20 @@ def random_case(rng: random.Random, ruleset: RuleSet | None = None, categories=D
     category = rng.choice(list(categories))
     spec = ruleset.categories[category]
     case: dict = {"category": category}
-    for key in spec.get("required", []) + [k for k in spec.get("optional", []) if rng.random() < 0.5]:
+    # The keys the tables read, not the survey-act answers the kit derives them from (a case giving both
+    # must make them agree; tests/test_derivations.py covers those answers).
+    derived_from = set(ruleset.derivation_inputs())
+    optional = [k for k in spec.get("optional", []) if k not in derived_from]
+    for key in spec.get("required", []) + [k for k in optional if rng.random() < 0.5]:
         fspec = ruleset.fields[key]
         kind = fspec["kind"]
         if kind == "scale":
             case[key] = {item: _score(rng) for item in scale(key, spec["scales"]).keys}
         elif kind == "bool":
             case[key] = None if rng.random() < unknown_rate else rng.random() < 0.5
+            # Two answers that cannot both be «да» (ruleset.toml `excludes`) never are.
+            if case[key] and any(case.get(o) for o in fspec.get("excludes", [])):
+                case[key] = False
         elif kind == "enum":
             nullable = fspec.get("nullable") or key not in spec.get("required", [])
             case[key] = None if nullable and rng.random() < unknown_rate else rng.choice(fspec["values"])

@@ -1,0 +1,70 @@
+// The light page's one script (no framework). The page works without it: the form is posted and the
+// server answers with the next questions or the result (the buttons stay: hiding them once the script has
+// run would shift the page under the reader's eyes). With it, the same form is posted to the API as
+// answers change and the server's own fragments replace the urgent help, the questions (when the person's
+// category changes) and the result, so both ways show what the same templates say. It also makes the
+// summary's print button print.
+(function () {
+  "use strict";
+  var printButtons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < printButtons.length; i++) {
+    printButtons[i].hidden = false;
+    printButtons[i].addEventListener("click", function () { window.print(); });
+  }
+  var form = document.getElementById("sm-form");
+  if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) return;
+  var api = form.getAttribute("data-api");
+  var status = document.getElementById("sm-status");
+  var checked = form.querySelector("input[name=category]:checked");
+  var category = checked ? checked.value : null;
+  var lastStatus = null;
+  var sent = 0;
+  var timer = null;
+
+  function replace(id, html) {
+    var el = document.getElementById(id);
+    if (el && el.innerHTML !== html) el.innerHTML = html;
+  }
+
+  function showErrors(errors) {
+    ["income", "members"].forEach(function (name) {
+      var field = document.getElementById("f-" + name + "-field");
+      var input = document.getElementById("f-" + name);
+      var box = document.getElementById("f-" + name + "-error");
+      if (!field || !input || !box) return;
+      var message = errors[name] || "";
+      box.querySelector(".sm-error-text").textContent = message;
+      box.hidden = !message;
+      field.classList.toggle("sm-field--error", !!message);
+      if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    });
+  }
+
+  function refresh() {
+    var mine = ++sent;
+    var body = new URLSearchParams(new FormData(form));
+    if (category) body.append("shown", category);    // those questions are on the page: not sent again
+    fetch(api, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(function (data) {
+        if (mine !== sent) return;          // a later answer is on its way
+        replace("sm-urgent", data.fragments.urgent);
+        if (data.fragments.questions !== null) replace("sm-questions", data.fragments.questions);
+        category = data.category;
+        replace("sm-result-body", data.fragments.result);
+        showErrors(data.errors);
+        if (status && data.status !== lastStatus && data.status === "complete") {
+          status.textContent = status.getAttribute("data-updated");
+        }
+        lastStatus = data.status;
+      })
+      .catch(function () { /* the buttons still post the form: the page stays usable */ });
+  }
+
+  form.addEventListener("change", function () { clearTimeout(timer); refresh(); });
+  form.addEventListener("input", function (event) {
+    if (event.target.type !== "text") return;
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 400);
+  });
+})();

@@ -1,0 +1,282 @@
+"""The light page in Debian's Chromium, with JavaScript switched off and on: the reference visitors, the
+phone at 360 px, the keyboard alone, and axe-core (from npm, injected from the local file) on every page
+of the flow. The server is the real one (`python -m socmethod.serving.web`). Screenshots go to artifacts/.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.page_driver import (
+    axe_violations,
+    launch,
+    light_answer_case,
+    light_choose,
+    light_show_result,
+    pdf_pages,
+    require_axe,
+    require_chromium,
+    start_web,
+)
+from tests.support.processes import stop
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+PARTIAL = "Нужна частичная помощь или приспособления"
+WITH_HELP = "С помощью других или с ходунками, коляской"
+ELDERLY_FLAGS = ["Нет", "Да", "Нет", "Нет"]   # medical indications, lives alone, carers away, conflict
+
+require_chromium("light page browser tests")
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server():
+    try:
+        proc, url = start_web()
+    except RuntimeError as err:
+        pytest.fail(str(err))
+    yield url
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+def _page(browser, server, js: bool, width: int = 360, hosts: set | None = None, bypass_csp: bool = False,
+          block_script: bool = False):
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=width <= 400,
+                                  java_script_enabled=js, bypass_csp=bypass_csp)
+    if block_script:
+        context.route("**/static/calculator.js*", lambda route: route.abort())
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    if hosts is not None:
+        page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.goto(server + "/")
+    return page
+
+
+@pytest.fixture(params=[False, True], ids=["no-js", "js"])
+def js(request):
+    return request.param
+
+
+@pytest.fixture()
+def page(browser, server, js):
+    pg = _page(browser, server, js)
+    yield pg
+    pg.context.close()
+
+
+def _result(page) -> str:
+    return page.locator("#sm-result-body").inner_text()
+
+
+def _elderly(page, js: bool) -> None:
+    light_answer_case(page, "Пожилой человек", PARTIAL, WITH_HELP, ELDERLY_FLAGS, extra={"Группа инвалидности": "II группа"}, js=js)
+
+
+def test_lonely_elderly_person_gets_home_n1_and_temporary_residential_n4(page, js):
+    _elderly(page, js)
+    page.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)").fill("32000")
+    if js:
+        page.locator("#sm-result-body .sm-cost").wait_for()
+    light_show_result(page, js)
+    result = _result(page)
+    # Seed lines 1133 and 1137: group II, degrees 2/2, lonely -> home N 1 and residential temporary N 4.
+    assert "На дому — программа N 1" in result
+    assert "Стационарная форма при временном проживании — программа N 4" in result
+    # With documents, deadlines and cost: 2026 pensioners' limit 26 631 ₽, home 50 % of 5 369 ₽ -> 2 685 ₽.
+    assert "Какие документы взять" in result and "составе семьи" in result and "216н" in result
+    assert "Сроки, если подать заявление сегодня" in result and " г." in result
+    assert "не более 2 685 ₽ в месяц" in result and "(812) 576-05-76" in result
+    assert page.evaluate("location.search") == ""          # the answers never travel in the address
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"light_elderly_{'js' if js else 'nojs'}.png"), full_page=True)
+
+
+def test_disabled_child_sees_the_childrens_programmes(page, js):
+    # Physical impairment, degrees 1/1, ИПРА social rehabilitation: seed lines 1161-1162, children's N 40, N 41.
+    light_answer_case(page, "Ребёнок-инвалид старше 3 лет", "Справляется сам, но с трудом, медленно", "Сам, но с трудом",
+                      ["Нет", "Нет", "Нет", "Нет", "Да"],
+                      extra={"Какие нарушения главные?": "Физические: трудно двигаться, нарушения опорно-двигательного аппарата"},
+                      js=js)
+    light_show_result(page, js)
+    result = _result(page)
+    assert "программа N 40" in result and "программа N 41" in result
+    assert "программа N 19" not in result                   # the adults' number is not shown for a child
+
+
+def test_urgent_help_comes_first(page, js):
+    light_choose(page, "Нужна ли помощь прямо сегодня? Отметьте, что случилось (можно ничего не отмечать)",
+                 "Нечего есть, не на что купить еду")
+    if js:    # at once, right under the question
+        page.locator("#sm-urgent .sm-urgent").wait_for()
+        assert "горячее питание" in page.locator("#sm-urgent").inner_text()
+    else:
+        page.get_by_role("button", name="Показать результат").click()
+    first = page.locator("#sm-result-body > *").first
+    assert "Срочная помощь — в день обращения" in first.inner_text() and "горячее питание" in first.inner_text()
+
+
+def test_no_recommendation_message(page, js):
+    light_answer_case(page, "Пожилой человек", PARTIAL, WITH_HELP, ["Нет", "Да", "Нет", "Нет"],
+                      extra={"Группа инвалидности": "Нет инвалидности"}, js=js)
+    light_show_result(page, js)
+    assert "По этим ответам методика не называет формы обслуживания" in _result(page)
+
+
+def test_an_unknown_answer_shows_what_the_result_depends_on(page, js):
+    _elderly(page, js)
+    page.get_by_role("group", name="Живёт один (одна), нет родных, которые помогают?").get_by_label("Не знаю").check()
+    if js:
+        page.get_by_text("Зависит от ответов «не знаю»").wait_for()
+    light_show_result(page, js)
+    assert "Зависит от ответов «не знаю»" in _result(page)
+
+
+def test_a_refused_income_is_shown_at_its_field(page, js):
+    _elderly(page, js)
+    income = page.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)")
+    income.fill("-5")
+    if not js:
+        page.get_by_role("button", name="Показать результат").click()
+    error = page.locator("#f-income-error")
+    error.wait_for(state="visible")
+    assert "доход" in error.inner_text().lower()
+    # Tied to the field for a screen reader, and the cost is not estimated from it.
+    assert "f-income-error" in income.get_attribute("aria-describedby") and income.get_attribute("aria-invalid") == "true"
+    assert "Сколько это может стоить" not in _result(page)
+    if not js:    # and listed in the error summary, whose link leads to the field
+        page.locator(".sm-error-summary a[href='#f-income']").click()
+        assert page.evaluate("document.activeElement.id") == "f-income"
+
+
+def test_the_phone_layout_has_nothing_off_the_screen_and_large_targets(page, js):
+    _elderly(page, js)
+    light_show_result(page, js)
+    overflow = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(el => el.offsetParent !== null && el.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(el => el.tagName + '.' + el.className).slice(0, 5)""")
+    assert overflow == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Every answer is a target of at least 44 px high (WCAG 2.5.8 asks 24), its text at least 16 px.
+    small = page.evaluate("""() => [...document.querySelectorAll('.sm-choice, .sm-button, .sm-input, .sm-select')]
+        .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44).length""")
+    assert small == 0
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.sm-choice__label')).fontSize)") >= 16
+
+
+def test_keyboard_only(browser, server, js):
+    pg = _page(browser, server, js)
+    try:
+        pg.keyboard.press("Tab")                               # the first urgent situation
+        assert pg.evaluate("document.activeElement.name") == "urgent"
+        # Tab to the category question and choose with the arrow keys, as in any radio group.
+        for _ in range(40):
+            pg.keyboard.press("Tab")
+            if pg.evaluate("document.activeElement.name") == "category":
+                break
+        pg.keyboard.press("Space")
+        assert pg.evaluate("document.querySelector('input[name=category]:checked').value") == "elderly"
+        pg.keyboard.press("ArrowDown")
+        assert pg.evaluate("document.querySelector('input[name=category]:checked').value") == "disabled_adult"
+        if not js:
+            pg.keyboard.press("Tab")                           # the «Показать вопросы» button
+            assert pg.evaluate("document.activeElement.textContent") == "Показать вопросы"
+            pg.keyboard.press("Enter")
+        pg.get_by_role("group", name="Какие нарушения главные?").wait_for()
+        # Focus is visible wherever it is: the focused radio draws an outline.
+        pg.get_by_role("group", name="Группа инвалидности").get_by_label("II группа", exact=True).focus()
+        pg.keyboard.press("Space")
+        style = pg.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert style != "none"
+    finally:
+        pg.context.close()
+
+
+def test_no_axe_violation_on_any_page_of_the_flow(browser, server, js):
+    require_axe()
+    hosts: set = set()
+    # axe runs in the page, so the browser runs scripts; "JavaScript off" is the page's own script blocked.
+    # The CSP is bypassed for the injected axe only: the page itself allows no inline script.
+    pg = _page(browser, server, True, hosts=hosts, bypass_csp=True, block_script=not js)
+    seen = {}
+    try:
+        seen["start"] = axe_violations(pg)
+        pg.get_by_role("group", name="Кто этот человек?").get_by_label("Пожилой человек").check()
+        if not js:
+            pg.get_by_role("button", name="Показать вопросы").click()
+        pg.locator("#sm-questions .sm-field").first.wait_for()
+        seen["questions"] = axe_violations(pg)
+        pg.get_by_role("button", name="Показать результат").click()
+        pg.locator(".sm-error-summary").wait_for()
+        seen["errors"] = axe_violations(pg)
+        light_answer_case(pg, "Пожилой человек", PARTIAL, WITH_HELP, ELDERLY_FLAGS, extra={"Группа инвалидности": "II группа"},
+                          js=True)                          # the questions are on the page already
+        light_choose(pg, "Нужна ли помощь прямо сегодня? Отметьте, что случилось (можно ничего не отмечать)",
+                     "Нечего есть, не на что купить еду")
+        pg.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)").fill("32000")
+        light_show_result(pg, js)
+        pg.locator("#sm-result-body .sm-cost").wait_for()
+        seen["result"] = axe_violations(pg)
+        with pg.context.expect_page() as new:
+            pg.get_by_role("button", name="Итог для печати").click()
+        summary = new.value
+        summary.wait_for_load_state()
+        seen["summary"] = axe_violations(summary)
+        summary.goto(server + "/api")
+        seen["api"] = axe_violations(summary)
+    finally:
+        pg.context.close()
+    assert {k: v for k, v in seen.items() if v} == {}
+    assert hosts == {urlsplit(server).netloc}
+
+
+def test_printed_summary_is_one_a4_page_of_the_posted_answers(browser, server):
+    pg = _page(browser, server, js=False, width=1000)
+    try:
+        _elderly(pg, js=False)
+        pg.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)").fill("32000")
+        pg.get_by_role("button", name="Показать результат").click()
+        with pg.context.expect_page() as new:
+            pg.get_by_role("button", name="Итог для печати").click()
+        summary = new.value
+        summary.wait_for_load_state()
+        text = summary.inner_text("body")
+        assert "На дому — программа N 1" in text and "Группа инвалидности: II группа" in text and "не более" in text
+        pdf = summary.pdf(prefer_css_page_size=True)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "light_summary.pdf").write_bytes(pdf)
+        assert pdf_pages(pdf) == 1
+    finally:
+        pg.context.close()
+
+
+def test_with_javascript_the_result_follows_each_answer_without_a_reload(browser, server):
+    pg = _page(browser, server, js=True)
+    try:
+        navigations = []
+        pg.on("framenavigated", lambda frame: navigations.append(frame.url))
+        _elderly(pg, js=True)
+        light_show_result(pg, js=True)
+        assert "На дому — программа N 1" in _result(pg)
+        pg.get_by_role("group", name="Живёт один (одна), нет родных, которые помогают?").get_by_label("Нет").check()
+        deadline = time.monotonic() + 10
+        while "программа N 1\n" in _result(pg) + "\n" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "На дому — программа N 1" not in _result(pg)
+        assert navigations == []
+    finally:
+        pg.context.close()
