@@ -69,3 +69,13 @@ def test_classroom_frees_kernels_of_closed_tabs_within_minutes():
     cmd = classroom_command(ROOT / "notebooks", "0.0.0.0", 8866, "token123")
     assert f"--MappingKernelManager.cull_idle_timeout={CULL_AFTER}" in cmd
     assert not any(a.startswith("--preheat_kernel") for a in cmd)
+
+
+def test_only_the_workbench_may_upload():
+    """The workbench sends a register as a binary buffer (up to the 10 MiB its page states) and gets tens of
+    megabytes back; the calculator's pages may send neither buffers nor more than 64 KiB."""
+    from socmethod.serving.voila import UPLOADS
+    workbench = voila_command(notebook=ROOT / "notebooks" / "workbench.ipynb")
+    assert all(option in workbench for option in UPLOADS)
+    assert "--PublicVoila.max_message_bytes=10485760" in workbench
+    assert not any(a.startswith("--PublicVoila.") for a in voila_command())

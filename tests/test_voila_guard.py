@@ -14,6 +14,7 @@ from socmethod.serving.guard import (
     MAX_FRAME,
     V1,
     Backlog,
+    Policy,
     Refused,
     TokenBucket,
     outgoing_msg_type,
@@ -183,9 +184,48 @@ def test_invalid_utf8_in_a_v1_part_is_refused():
         read_client_frame(serialize_msg_to_ws_v1(parts, "shell"), V1)
 
 
-def test_split_v1_returns_channel_and_parts():
-    channel, parts = split_v1(GOOD)
-    assert channel == "shell" and [json.loads(p) for p in parts][3] == message()["content"]
+def test_split_v1_returns_channel_parts_and_buffers():
+    channel, parts, buffers = split_v1(GOOD)
+    assert channel == "shell" and [json.loads(p) for p in parts][3] == message()["content"] and buffers == []
+
+
+# -- a server whose pages upload files (the workbench's register) ----------------------------------------
+UPLOADS = Policy(buffers=True, max_frame=64 << 20)
+
+
+def upload(buffers: list[bytes], paths=None) -> dict:
+    paths = [["value", i, "content"] for i in range(len(buffers))] if paths is None else paths
+    return message("comm_msg", {"comm_id": "upload", "data": {"method": "update", "state": {"value": [
+        {"name": "реестр.csv", "size": len(b)} for b in buffers]}, "buffer_paths": paths}})
+
+
+def test_uploads_pass_in_both_formats_where_the_server_allows_them():
+    data = [b"id;category\n" + b"1;elderly\n" * 200_000]          # 2 MB, as a FileUpload sends a file
+    msg = upload(data)
+    assert read_client_frame(v1(msg, data), V1, UPLOADS).msg_type == "comm_msg"
+    assert read_client_frame(serialize_binary_message({**msg, "buffers": data}), None, UPLOADS).msg_type == "comm_msg"
+    with pytest.raises(Refused, match="buffers"):
+        read_client_frame(v1(upload([b"x"]), [b"x"]), V1)            # the public page: no
+    with pytest.raises(Refused, match="over"):
+        read_client_frame(v1(msg, data), V1, Policy(buffers=True, max_frame=1 << 20))
+
+
+@pytest.mark.parametrize("frame,protocol,why", [
+    (v1(upload([b"a", b"b"], paths=[["value"]]), [b"a", b"b"]), V1, "do not match"),
+    (v1(upload([b"a"], paths=[["value", {"x": 1}]]), [b"a"]), V1, "do not match"),
+    (v1(upload([b"a"] * 20), [b"a"] * 20), V1, "offset count"),
+    (v1(message("kernel_info_request", {}), [b"a"]), V1, "kernel_info_request with buffers"),
+    (serialize_binary_message({**upload([b"a"]), "buffers": [b"a"]})[:6], None, "shorter"),
+    ((2 ** 31 - 1).to_bytes(4, "big") + bytes(100), None, "buffer count"),
+    ((2).to_bytes(4, "big") + (500).to_bytes(4, "big") + (12).to_bytes(4, "big") + b"{}", None, "do not add up"),
+], ids=["paths-fewer", "path-not-keys", "too-many-buffers", "buffers-on-kernel-info", "legacy-short",
+        "legacy-huge-count", "legacy-offsets"])
+def test_uploads_are_still_checked(frame, protocol, why):
+    t0 = time.perf_counter()
+    with pytest.raises(Refused) as err:
+        read_client_frame(frame, protocol, UPLOADS)
+    assert why in err.value.reason
+    assert time.perf_counter() - t0 < 0.5
 
 
 # -- the rate ---------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ length fields, so one frame froze the whole server (docs/upstream/voila-websocke
   buffers, e.g. a widget echoing a client's buffer): the legacy header read as a v1 count is ~8.6e17.
 
 `read_client_frame` accepts a frame only if it is exactly what the page sends: a v1 frame of channel and
-four JSON objects with offsets that add up, or (no subprotocol) one JSON text; no buffers, no NaN, no
-lone surrogate, the header and content a kernel will index. Anything else is `Refused`, and the server
-closes that socket. `outgoing_msg_type` is a bounded replacement for Voila's outgoing header reader.
+four JSON objects with offsets that add up, or (no subprotocol) one JSON text; no buffers (unless the
+server's `Policy` allows them, as the workbench's register upload needs), no NaN, no lone surrogate, the
+header and content a kernel will index. Anything else is `Refused`, and the server closes that socket. `outgoing_msg_type` is a bounded replacement for Voila's outgoing header reader.
 `TokenBucket` paces what one visitor's kernel is asked to do; `Backlog` keeps what is over the pace, in
 order, one message per widget and state keys.
 
@@ -94,39 +94,78 @@ def _json_object(raw: bytes | str, part: str) -> dict:
     return value
 
 
-def split_v1(frame: bytes) -> tuple[str, list[bytes]]:
-    """Channel and the four message parts of a v1 frame without buffers, every length checked against
-    the frame before anything is sliced (jupyter_server's reader trusts them)."""
+@dataclass(frozen=True)
+class Policy:
+    """What a server's pages may send. The public calculator needs no binary buffers and small messages;
+    the methodologist's workbench uploads a register through a FileUpload widget, i.e. as a binary buffer
+    of up to tens of megabytes."""
+
+    buffers: bool = False
+    max_frame: int = MAX_FRAME
+    max_buffers: int = 16
+
+
+PUBLIC = Policy()
+
+
+def split_v1(frame: bytes, max_buffers: int = 0) -> tuple[str, list[bytes], list[bytes]]:
+    """Channel, the four message parts and the buffers of a v1 frame, every length checked against the
+    frame before anything is sliced (jupyter_server's reader trusts them)."""
     if len(frame) < V1_PREFIX:
         raise Refused("v1 frame shorter than its header")
     count = int.from_bytes(frame[:8], "little")
-    if count != V1_OFFSETS:
+    if not V1_OFFSETS <= count <= V1_OFFSETS + max_buffers:
         raise Refused("v1 frame with buffers or a wrong offset count" if count > V1_OFFSETS
                       else "v1 frame with a wrong offset count")
-    offsets = [int.from_bytes(frame[8 * (i + 1):8 * (i + 2)], "little") for i in range(V1_OFFSETS)]
-    if offsets[0] != V1_PREFIX or offsets[-1] != len(frame) or offsets != sorted(offsets):
+    if len(frame) < 8 * (1 + count):
+        raise Refused("v1 frame shorter than its header")
+    offsets = [int.from_bytes(frame[8 * (i + 1):8 * (i + 2)], "little") for i in range(count)]
+    if offsets[0] != 8 * (1 + count) or offsets[-1] != len(frame) or offsets != sorted(offsets):
         raise Refused("v1 frame whose offsets do not add up")
     try:
         channel = frame[offsets[0]:offsets[1]].decode("ascii")
     except UnicodeDecodeError:
         raise Refused("v1 frame with a non-ASCII channel") from None
-    return channel, [frame[offsets[i]:offsets[i + 1]] for i in range(1, V1_OFFSETS - 1)]
+    pieces = [frame[offsets[i]:offsets[i + 1]] for i in range(1, count - 1)]
+    return channel, pieces[:len(PARTS)], pieces[len(PARTS):]
 
 
-def read_client_frame(frame: bytes | str, subprotocol: str | None) -> ClientMessage:
+def split_legacy(frame: bytes, max_buffers: int) -> tuple[bytes, list[bytes]]:
+    """The JSON part and the buffers of a legacy binary frame (a big-endian count, then offsets), checked
+    like split_v1 (jupyter_server's deserialize_binary_message builds a struct format as long as the
+    count, up to 2**31)."""
+    if len(frame) < 8:
+        raise Refused("legacy binary frame shorter than its header")
+    count = struct.unpack("!I", frame[:4])[0]
+    if not 2 <= count <= 1 + max_buffers or len(frame) < 4 * (count + 1):
+        raise Refused("legacy binary frame with a wrong buffer count")
+    offsets = list(struct.unpack(f"!{count}I", frame[4:4 * (count + 1)])) + [len(frame)]
+    if offsets[0] != 4 * (count + 1) or offsets != sorted(offsets):
+        raise Refused("legacy binary frame whose offsets do not add up")
+    pieces = [frame[offsets[i]:offsets[i + 1]] for i in range(count)]
+    return pieces[0], pieces[1:]
+
+
+def read_client_frame(frame: bytes | str, subprotocol: str | None, policy: Policy = PUBLIC) -> ClientMessage:
     """The message a visitor's frame carries, or Refused. `subprotocol` is the one the socket selected."""
-    if len(frame) > MAX_FRAME:
-        raise Refused(f"frame over {MAX_FRAME} bytes")
-    if isinstance(frame, bytes):
-        if subprotocol != V1:
-            # Without a subprotocol a binary frame is the legacy format, which exists only to carry buffers.
-            raise Refused("binary frame on a socket without subprotocol (client buffers)")
-        channel, raw_parts = split_v1(frame)
+    if len(frame) > policy.max_frame:
+        raise Refused(f"frame over {policy.max_frame} bytes")
+    max_buffers = policy.max_buffers if policy.buffers else 0
+    buffers: list[bytes] = []
+    if isinstance(frame, bytes) and subprotocol == V1:
+        channel, raw_parts, buffers = split_v1(frame, max_buffers)
         header, parent, metadata, content = (_json_object(raw, name) for raw, name in zip(raw_parts, PARTS))
     else:
-        if subprotocol == V1:
+        if isinstance(frame, bytes):
+            # Without a subprotocol a binary frame is the legacy format, which exists only to carry buffers.
+            if not policy.buffers:
+                raise Refused("binary frame on a socket without subprotocol (client buffers)")
+            text, buffers = split_legacy(frame, max_buffers)
+        elif subprotocol == V1:
             raise Refused("text frame on a v1 socket")
-        msg = _json_object(frame, "message")
+        else:
+            text = frame
+        msg = _json_object(text, "message")
         if msg.get("buffers"):
             raise Refused("message with buffers")
         channel = msg.get("channel")
@@ -139,11 +178,11 @@ def read_client_frame(frame: bytes | str, subprotocol: str | None) -> ClientMess
     msg_type, msg_id = header.get("msg_type"), header.get("msg_id")
     if not isinstance(msg_type, str) or not isinstance(msg_id, str) or not msg_type or not msg_id:
         raise Refused("header without msg_type or msg_id")
-    _check_content(msg_type, content)
+    _check_content(msg_type, content, len(buffers), policy.buffers)
     return ClientMessage(channel, msg_type, content)
 
 
-def _check_content(msg_type: str, content: dict) -> None:
+def _check_content(msg_type: str, content: dict, buffers: int, buffers_allowed: bool) -> None:
     for key, kind in CONTENT_KEYS.get(msg_type, {}).items():
         if not isinstance(content.get(key), kind):
             raise Refused(f"{msg_type} without {key}")
@@ -151,14 +190,22 @@ def _check_content(msg_type: str, content: dict) -> None:
         raise Refused("comm_open to a target the page never opens")
     if msg_type == "comm_info_request" and not isinstance(content.get("target_name", ""), (str, type(None))):
         raise Refused("comm_info_request with a bad target_name")
+    paths = content["data"].get("buffer_paths") if msg_type == "comm_msg" else None
     if msg_type == "comm_msg":
         data = content["data"]
         if not isinstance(data.get("method"), str):
             raise Refused("comm_msg without a method")
-        if data.get("buffer_paths") or "buffers" in content:
-            raise Refused("comm_msg with buffers")
         if data["method"] == "update" and not isinstance(data.get("state"), dict):
             raise Refused("widget update without a state")
+        if "buffers" in content or (paths and not buffers_allowed):
+            raise Refused("comm_msg with buffers")
+        # ipywidgets puts each buffer where its path says: the paths must be lists of keys and indexes,
+        # one per buffer.
+        if paths is not None and (not isinstance(paths, list) or len(paths) != buffers or not all(
+                isinstance(p, list) and p and all(isinstance(k, (str, int)) for k in p) for p in paths)):
+            raise Refused("comm_msg whose buffer_paths do not match its buffers")
+    elif buffers:
+        raise Refused(f"{msg_type} with buffers")
 
 
 def outgoing_msg_type(message: bytes | dict | str, subprotocol: str | None) -> str | None:

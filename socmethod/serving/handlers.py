@@ -45,7 +45,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from socmethod.render import render
-from socmethod.serving.guard import Backlog, Refused, outgoing_msg_type, read_client_frame
+from socmethod.serving.guard import PUBLIC, Backlog, Refused, outgoing_msg_type, read_client_frame
 
 VISITOR_COOKIE = "sm_visitor"
 OVERRIDE_ARGUMENTS = ("template", "theme")
@@ -204,7 +204,7 @@ class KernelWebsocketHandler(QuietErrors, VoilaKernelWebsocketHandler):
         if not visitor.intake.take():
             return self._refuse("flooding (far over any person's pace)")
         try:
-            read = read_client_frame(message, self.selected_subprotocol)
+            read = read_client_frame(message, self.selected_subprotocol, self.settings.get("socmethod_guard", PUBLIC))
         except Refused as err:
             return self._refuse(err.reason)
         if not self._backlog and visitor.bucket.take():

@@ -4,7 +4,8 @@
 command takes (socmethod.serving.voila.voila_command builds the line) and runs `PublicVoila`, which
 differs from Voila in what it builds, not in how it is configured:
 
-* the Tornado application is built with `compress_response` (gzip) and a websocket message limit.
+* the Tornado application is built with `compress_response` (gzip) and a websocket message limit
+  (`max_message_bytes`, 64 KiB; with `client_buffers` the pages may send binary buffers: the workbench).
   Voila applies `Voila.tornado_settings` only after the application is built (voila/app.py:
   `tornado.web.Application(**settings)` then `settings.update(tornado_settings)`), when Tornado has
   already chosen its output transforms, so the setting has to be there at construction;
@@ -27,13 +28,14 @@ from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.utils import url_path_join
 from tornado.web import GZipContentEncoding
+from traitlets import Bool, Integer
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from socmethod.serving.guard import MAX_FRAME
+from socmethod.serving.guard import MAX_FRAME, Policy
 from socmethod.serving.handlers import (
     GzipUnlessPartial,
     KernelModelHandler,
@@ -59,6 +61,10 @@ REPLACED = {
 
 
 class PublicVoila(Voila):
+    client_buffers = Bool(False, config=True,
+                          help="Whether pages may send binary buffers (the workbench's register upload; the calculator sends none).")
+    max_message_bytes = Integer(MAX_FRAME, config=True, help="The largest websocket message a page may send.")
+
     def init_settings(self) -> dict:
         configuration = self.voila_configuration
         configuration.allow_template_override = "NO"
@@ -67,7 +73,8 @@ class PublicVoila(Voila):
         configuration.page_config_hook = self._versioned_static(configuration.page_config_hook)
         settings = super().init_settings()
         settings["compress_response"] = True
-        settings["websocket_max_message_size"] = MAX_FRAME
+        settings["websocket_max_message_size"] = self.max_message_bytes
+        settings["socmethod_guard"] = Policy(buffers=self.client_buffers, max_frame=self.max_message_bytes)
         self.kernel_manager.allowed_message_types = [
             t for t in self.kernel_manager.allowed_message_types if t != "shutdown_request"]
         if hasattr(self.identity_provider, "allow_password_change"):

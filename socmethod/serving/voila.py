@@ -21,6 +21,12 @@ NOTEBOOK = ROOT / "notebooks" / "calculator.ipynb"
 TEMPLATES = ROOT / "share" / "jupyter"
 
 
+# The workbench uploads a register through a FileUpload widget (a binary buffer of up to 10 MiB, the limit
+# its page states) and sends tens of megabytes of results back; the calculator does neither.
+UPLOADS = ["--PublicVoila.client_buffers=True", f"--PublicVoila.max_message_bytes={10 << 20}",
+           f"--PublicKernelManager.unread_limit={256 << 20}"]
+
+
 def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull_after: int = 40,
                   notebook: Path = NOTEBOOK, cull_interval: int = 10,
                   module: str = "socmethod.serving.server") -> list[str]:
@@ -38,7 +44,7 @@ def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull
             # Only the widget managers: the page needs no syntax highlighting or in-browser kernels, and
             # every extra extension is more JavaScript to fetch before the page becomes interactive.
             '--VoilaConfiguration.extension_allowlist=["@jupyter-widgets/jupyterlab-manager", '
-            '"@voila-dashboards/widgets-manager8"]']
+            '"@voila-dashboards/widgets-manager8"]'] + (UPLOADS if Path(notebook).stem == "workbench" else [])
 
 
 def override_options(cmd: list[str], options: list[str]) -> list[str]:
