@@ -54,3 +54,51 @@ def test_each_defect_names_the_file_and_the_place(edit, code, place, fragment):
     err = _refusal(data)
     assert err.code == code and err.field == place
     assert "data/urgent.toml" in err.message and fragment in err.message + err.fix
+
+
+def _loaders():
+    import importlib
+    route = importlib.import_module("socmethod.apps.training.route")      # the package re-exports a function «route»
+    words = importlib.import_module("socmethod.apps.training.words")
+    from socmethod.core import ruleset, scales
+    from socmethod.procedure import cost, deadlines, documents, urgent
+    return {"scales": scales.scales, "deadlines": deadlines.load_rules, "urgent": urgent.load_urgent,
+            "cost": cost.parameters, "documents": documents.load_documents, "route": route.route_steps,
+            "training": words.texts, "rules": lambda: ruleset.load_ruleset()}
+
+
+@pytest.mark.parametrize("loader,file,old,new,code,place", [
+    ("scales", "scales.toml", "seed_line = 956\n", 'seed_line = "956"\n', "rule_set_invalid", "self_care.adult.seed_line"),
+    ("deadlines", "deadlines.toml", 'from = "application"\nunit = "working_days"\ncount = 3',
+     'from = "aplication"\nunit = "working_days"\ncount = 3', "bad_value", "deadline[«survey»].from"),
+    ("urgent", "urgent.toml", 'services = ["s11_emergency_psychological_help", "s10_legal_help"]',
+     'services = ["s11_emergency_psychological_help", "s10_legal_hlp"]', "bad_value", "trigger[«violence»].services[2]"),
+    ("cost", "cost.toml", "multiplier = 1.5", 'multiplier = "1.5"', "rule_set_invalid", "limit.multiplier"),
+    ("documents", "documents.toml", 'doc = "application"', 'doc = "aplication"', "bad_value", "general[1].doc"),
+    ("rules", "rules/405-r/ruleset.toml", 'kind = "bool"\nlabel = "Наличие медицинских показаний"',
+     'kind = "boolean"\nlabel = "Наличие медицинских показаний"', "bad_value", "fields.medical_indications.kind"),
+    ("route", "route.toml", "seed_line = 195", 'seed_line = "195"', "malformed_file", "шаг 1.seed_line"),
+    ("training", "training.toml", '[row_status]\nmatch = "подходит"', '[row_status]\nmatch = ""', "malformed_file",
+     "row_status.match"),
+])
+def test_every_data_file_is_checked_by_the_one_checker(tmp_path, monkeypatch, loader, file, old, new, code, place):
+    """A defect in any data file is refused when it is loaded, as the catalogue says, naming the place."""
+    import shutil
+    from pathlib import Path
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", data)
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("SOCMETHOD_DATA", str(data))
+    load = _loaders()[loader]
+    getattr(load, "cache_clear", lambda: None)()
+    try:
+        with pytest.raises(KitError) as err:
+            load()
+        assert (err.value.code, err.value.field) == (code, place)
+        assert file.rsplit("/", 1)[-1] in err.value.message
+    finally:
+        monkeypatch.delenv("SOCMETHOD_DATA")
+        getattr(load, "cache_clear", lambda: None)()

@@ -277,6 +277,15 @@ class AnyOf(Schema):
         raise Problem("значение не подходит ни под один из видов", self.hint_text)
 
 
+@dataclass
+class Nullable(Schema):
+    """A value of `schema`, or nothing (YAML's null: an answer the case bank leaves open)."""
+    schema: Schema
+
+    def check(self, value, path, ctx):
+        return None if value is None else self.schema.check(value, path, ctx)
+
+
 class Anything(Schema):
     """Any value (its meaning is checked by a `Where` around it)."""
 
