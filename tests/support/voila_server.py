@@ -68,17 +68,19 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:   # a static file: asking for "/" would take a kernel
             if self.proc.poll() is not None:
-                pytest.fail(f"Voila exited with {self.proc.returncode}:\n{self.log_text()[-3000:]}")
+                log = self.log_text()[-3000:]
+                self.close()
+                pytest.fail(f"Voila exited with {self.proc.returncode}:\n{log}")
             try:
                 with urllib.request.urlopen(self.url + "voila/static/voila.js", timeout=5):
                     break
             except OSError:
                 time.sleep(0.3)
         else:
-            self.stop()
+            self.close()
             pytest.fail(f"Voila did not answer within {timeout} s")
         if pool > 0 and not self.wait_for_log("is filled with", deadline - time.monotonic()):
-            self.stop()
+            self.close()
             pytest.fail("the kernel pool did not fill")
 
     def log_text(self) -> str:
