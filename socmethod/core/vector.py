@@ -80,8 +80,9 @@ class Evaluation:
         """bool [rows x n]: the rows that hold for sure."""
         return self.status == TRUE
 
-    def distinct(self) -> tuple[np.ndarray, list[Decision]]:
-        """(index of its decision per case, the distinct decisions): each outcome is described once."""
+    def distinct(self, memo: dict | None = None) -> tuple[np.ndarray, list[Decision]]:
+        """(index of its decision per case, the distinct decisions): each outcome is described once, and
+        with `memo` (a dict kept for one run over the same rows) once per run, not once per chunk."""
         n = self.n
         states = np.concatenate([self.status, self.given.astype(np.int8) * 2 + self.pending.astype(np.int8)],
                                 axis=0).T if len(self.rows) else np.zeros((n, 0), dtype=np.int8)
@@ -92,7 +93,15 @@ class Evaluation:
         # One opaque byte string per case, so np.unique compares whole outcomes in one pass.
         keys = np.ascontiguousarray(states, dtype=np.int8).view(np.dtype((np.void, states.shape[1]))).ravel()
         uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        return inverse.ravel(), [self.decision(i) for i in first.tolist()]
+        if memo is None:
+            return inverse.ravel(), [self.decision(i) for i in first.tolist()]
+        decisions = []
+        for key, i in zip(uniq.tolist(), first.tolist()):
+            decision = memo.get(key)
+            if decision is None:
+                decision = memo[key] = self.decision(i)
+            decisions.append(decision)
+        return inverse.ravel(), decisions
 
     def decision(self, i: int) -> Decision:
         """Case i's outcome in the engine's order: forms, numbers, rules of the rows that hold, and the

@@ -44,8 +44,10 @@ class ChunkAssessment:
         return None if "error" in result else decision_of(result)
 
 
-def assess_chunk(chunk: Chunk, ruleset: RuleSet, readings: dict, *, vectorised: bool = True) -> ChunkAssessment:
-    """Every row of `chunk` assessed under `readings` (already resolved)."""
+def assess_chunk(chunk: Chunk, ruleset: RuleSet, readings: dict, *, vectorised: bool = True,
+                 memo: dict | None = None) -> ChunkAssessment:
+    """Every row of `chunk` assessed under `readings` (already resolved). `memo`: a dict kept across the
+    chunks of one run under one rule set and readings, so a recurring outcome is one Decision object."""
     n = len(chunk)
     out = ChunkAssessment(chunk, decision_index=np.full(n, -1, dtype=np.int64),
                           points={s: np.full(n, -1, dtype=np.int16) for s in SCALE_NAMES},
@@ -54,7 +56,7 @@ def assess_chunk(chunk: Chunk, ruleset: RuleSet, readings: dict, *, vectorised: 
         out.results[i] = {"error": error.to_dict()}
     vector_done = np.zeros(n, dtype=bool)
     if vectorised and chunk.frame is not None and len(chunk.clean):
-        vector_done[_vectorised(out, chunk.frame, chunk.clean, ruleset, readings)] = True
+        vector_done[_vectorised(out, chunk.frame, chunk.clean, ruleset, readings, memo)] = True
     for i in range(n):
         if i not in out.results and not vector_done[i]:
             out.results[i] = assess_or_error(chunk.case(i, ruleset), readings, ruleset)
@@ -62,7 +64,7 @@ def assess_chunk(chunk: Chunk, ruleset: RuleSet, readings: dict, *, vectorised: 
 
 
 def _vectorised(out: ChunkAssessment, frame: pd.DataFrame, where: np.ndarray, ruleset: RuleSet,
-                readings: dict) -> np.ndarray:
+                readings: dict, memo: dict | None = None) -> np.ndarray:
     """Fill `out` for the rows of `frame` (at positions `where`) the vectorised checks accept; return their
     positions (the others are left to the engine)."""
     frame = frame[[c for c in out.chunk.header.case_columns]]
@@ -72,7 +74,7 @@ def _vectorised(out: ChunkAssessment, frame: pd.DataFrame, where: np.ndarray, ru
         if idx.size == 0:
             continue
         evaluation = evaluate_arrays(category, {k: v[idx] for k, v in arrays.items()}, idx.size, ruleset, readings)
-        inverse, decisions = evaluation.distinct()
+        inverse, decisions = evaluation.distinct(None if memo is None else memo.setdefault(category, {}))
         out.decision_index[where[idx]] = inverse + len(out.decisions)
         out.decisions += decisions
         if ruleset.categories[category].get("scales") is not None:

@@ -59,9 +59,10 @@ def assess_register(path: str | Path, ruleset, readings: dict, *, id_column: str
     register = open_register(path, ruleset, id_column=id_column, keep=keep)
 
     def chunks():
+        memo: dict = {}
         try:
             for chunk in register.chunks():
-                yield assess_chunk(chunk, ruleset, readings, vectorised=vectorised)
+                yield assess_chunk(chunk, ruleset, readings, vectorised=vectorised, memo=memo)
         finally:
             register.close()
     return register.header, chunks()

@@ -72,6 +72,8 @@ class CsvWriter:
         self.carried = carried
         self.line = _Line()
         self._decisions: dict = {}
+        self._tails: dict = {}
+        self._keep: list = []
         fh.write(self.line(list(CSV_COLUMNS[:1]) + [neutral(c) for c in carried] + list(CSV_COLUMNS[1:])) + "\n")
 
     def write(self, assessment) -> None:
@@ -87,13 +89,24 @@ class CsvWriter:
             mo = assessment.points["mobility"][fast].astype(np.int64)
             key = (assessment.decision_index[fast] * 1024 + (sc + 1)) * 1024 + (mo + 1)
             uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-            tails = [self._tail(assessment, int(fast[k])) for k in first.tolist()]
+            tails = [self._tail_of(assessment, int(fast[k])) for k in first.tolist()]
             for position, t in zip(fast.tolist(), inverse.ravel().tolist()):
                 lines[position] = prefixes[position] + "," + tails[t]
         for i, result in assessment.results.items():
             cells = csv_record(chunk.index(i), result)
             lines[i] = prefixes[i] + "," + self.line(cells[1:])
         self.fh.write("\n".join(lines) + "\n")
+
+    def _tail_of(self, assessment, i: int) -> str:
+        """The tail of row i, made once per run for a recurring (decision, points): decisions recur as the
+        same objects across chunks (assess_chunk's memo), so their identity is the key."""
+        decision = assessment.decisions[int(assessment.decision_index[i])]
+        key = (id(decision), int(assessment.points["self_care"][i]), int(assessment.points["mobility"][i]))
+        tail = self._tails.get(key)
+        if tail is None:
+            tail = self._tails[key] = self._tail(assessment, i)
+            self._keep.append(decision)           # keeps the id from being reused by another object
+        return tail
 
     def _tail(self, assessment, i: int) -> str:
         """The record after `index` of a vectorised row: its cells are codes, digits and | (no quoting)."""

@@ -341,13 +341,20 @@ class CsvRegister:
                 return np.zeros(n_lines, dtype=np.int64)
             sums = np.add.reduceat(mask.view(np.uint8), np.minimum(starts, len(block) - 1), dtype=np.int32)
             return np.where(lengths > 0, sums, 0)
+        def sparse(mask: np.ndarray) -> np.ndarray:
+            # The same for bytes most lines have none of (quotes, a stray \r): counted where they are.
+            where = np.flatnonzero(mask)
+            counts = np.zeros(n_lines, dtype=np.int64)
+            if where.size:
+                np.add.at(counts, np.searchsorted(ends, where), 1)
+            return counts
         delimiters = per_line(data == dbyte)
-        quotes = per_line(data == ord('"'))
+        quotes = sparse(data == ord('"'))
         filler = per_line((data == dbyte) | (data == 32) | (data == 9) | (data == 13))
         # The other line-end character inside a line (a \r in a \n file, not the \r of \r\n; a \n in a \r
         # file) would end a row for pandas: such a line is split here, and its odd cell refused in its row.
         other = 13 if term == 10 else 10
-        inner = per_line(data == other)
+        inner = sparse(data == other)
         if term == 10 and n_lines:
             last = np.where(lengths > 0, ends - 1, 0)
             inner = inner - ((lengths > 0) & (data[np.minimum(last, max(len(block) - 1, 0))] == 13))
