@@ -301,7 +301,7 @@ def _frame(today: date) -> dict:
     """What every view carries whatever the answers: the wording, where to apply, the deadlines."""
     return {"today": today, "t": texts(), "status": "start", "pending": 0, "missing": [], "error": None,
             "urgent": None, "answers": [], "answered": [], "degrees": [], "offers": [], "depends": [], "none": None,
-            "derived": [], "undetermined": None,
+            "derived": [], "derived_short": [], "undetermined": None,
             "near_misses": [], "early_help": None, "cost": {"state": "none"}, "cost_inputs": {},
             "cost_error": None, "documents": [], "deadlines": deadlines_list(today),
             "rule_set": bundled_ruleset().info(), "result": None}
@@ -334,10 +334,26 @@ def result_view(result: dict, today: date | None = None) -> dict:
     # What the engine derived from the answers (the 405-р category, loneliness, medical indications), in
     # the rule set's own words with the lines and readings that decided.
     view["derived"] = [d["why"] for d in result.get("derived", {}).values()]
+    view["derived_short"] = [_derived_short(key, d) for key, d in result.get("derived", {}).items()]
     early = result.get("early_help")
     if early:
         view["early_help"] = {"verdict": early["verdict"], "text": EARLY_HELP_VERDICTS[early["verdict"]]}
     return view
+
+
+def _derived_short(key: str, entry: dict) -> str:
+    """«одиночество (…): да (стр. 898)»: what was derived, for paper, where the whole reasoning would not fit."""
+    ruleset = bundled_ruleset()
+    value = entry["value"]
+    if value is None:
+        words = ruleset.value_label(key, None)
+    elif value == []:
+        words = ruleset.derivations[key]["none"]
+    else:
+        words = ruleset.value_label(key, tuple(value) if isinstance(value, list) else value)
+    lines = ", ".join(str(line) for line in dict.fromkeys(step["seed_line"] for step in entry["steps"]))
+    label = ruleset.fields[key]["label"]
+    return f"{label[:1].lower()}{label[1:]}: {words}" + (f" (стр. {lines})" if lines else "")
 
 
 def offered_forms(result: dict) -> list[str]:
