@@ -169,9 +169,9 @@ def test_the_same_answers_show_the_same_result_on_both_editions(client, answers,
 
 def test_the_couple_question_is_left_out_for_who_lives_alone(client):
     page = client.post("/", data={"category": "elderly", "action": "next"}).text
-    assert '<div class="sm-field" id="q-couple_living_alone" data-conditional>' in page      # shown
+    assert '<div class="sm-field" id="q-couple_living_alone" data-unless="lives_by_self=yes">' in page      # shown
     page = client.post("/", data={"category": "elderly", "lives_by_self": "yes", "action": "next"}).text
-    assert 'id="q-couple_living_alone" data-conditional hidden>' in page
+    assert 'id="q-couple_living_alone" data-unless="lives_by_self=yes" hidden>' in page
     assert "Осталось ответить на вопросов: 19" in text(page)        # 21 less the two answered or left out
     answer = client.post("/api/v1/calculator", data={"category": "elderly", "lives_by_self": "yes", "shown": "elderly"}).json()
     assert answer["hidden"] == ["q-couple_living_alone"]

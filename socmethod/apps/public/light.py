@@ -78,7 +78,8 @@ def _state(form: Mapping[str, list[str]] | None, action: str | None) -> dict:
 @dataclass(frozen=True, slots=True)
 class Field:
     """A question as the page lays it out: ids, what describes it, whether it is shown (a conditional one is
-    hidden while an earlier answer leaves it out), and each answer as (element id, value, text, ticked,
+    hidden while an earlier answer leaves it out: `unless`, "key=answer,answer …" for the page's script),
+    and each answer as (element id, value, text, ticked,
     stands alone, the divider before it). Worked out here rather than in the template: a page has ~250
     answers, and template logic per answer is what a page costs (an object's attributes are also quicker
     for Jinja than a dict's keys)."""
@@ -92,7 +93,7 @@ class Field:
     group: str
     describedby: str
     options: tuple
-    conditional: bool = False
+    unless: str = ""
     shown: bool = True
 
 
@@ -112,7 +113,7 @@ def _field(question, value, error: str | None, shown: bool = True) -> Field:
                  tuple((f"{question.dom_id}-{n}", str(v), label, str(v) in chosen, v in question.exclusive,
                         divider if v == first_alone else "")
                        for n, (v, label) in enumerate(question.options, start=1)),
-                 conditional=bool(question.unless), shown=shown)
+                 unless=" ".join(f"{key}={','.join(values)}" for key, values in question.unless), shown=shown)
 
 
 def _context(state: dict, assets: Mapping[str, str], api_url: str) -> dict:

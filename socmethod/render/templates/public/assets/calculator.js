@@ -64,9 +64,21 @@
       .catch(function () { /* the buttons still post the form: the page stays usable */ });
   }
 
+  // A question an earlier answer leaves out: hidden at once when that answer changes (data-unless
+  // "key=answer,answer …", from the same data as the server's decision), then as the server says.
+  function leftOut(field) {
+    return field.getAttribute("data-unless").split(" ").some(function (rule) {
+      var parts = rule.split("=");
+      var chosen = form.querySelector("input[name='" + parts[0] + "']:checked");
+      return !!chosen && parts[1].split(",").indexOf(chosen.value) >= 0;
+    });
+  }
+
   function showAsked(hidden) {
-    var conditional = form.querySelectorAll("[data-conditional]");
-    for (var i = 0; i < conditional.length; i++) conditional[i].hidden = hidden.indexOf(conditional[i].id) >= 0;
+    var conditional = form.querySelectorAll("[data-unless]");
+    for (var i = 0; i < conditional.length; i++) {
+      conditional[i].hidden = hidden ? hidden.indexOf(conditional[i].id) >= 0 : leftOut(conditional[i]);
+    }
   }
 
   // A ticked answer that stands alone and the others of its question exclude each other (GOV.UK's
@@ -83,7 +95,12 @@
     }
   }
 
-  form.addEventListener("change", function (event) { untickOthers(event.target); clearTimeout(timer); refresh(); });
+  form.addEventListener("change", function (event) {
+    untickOthers(event.target);
+    showAsked(null);
+    clearTimeout(timer);
+    refresh();
+  });
   form.addEventListener("input", function (event) {
     if (event.target.type !== "text") return;
     clearTimeout(timer);
