@@ -478,7 +478,7 @@ def test_circumstance_conditions_are_data():
     broken["form1"]["circumstances"][2]["shown_when"][0]["answer"] = "carers_absent"
     with pytest.raises(KitError) as err:
         check_documents(broken)
-    assert err.value.field == "answer" and "carers_absent" in err.value.message
+    assert err.value.field == "form1.circumstances[«no_care»].shown_when[1].answer" and "carers_absent" in err.value.message
     broken = copy.deepcopy(data)
     broken["form1"]["circumstances"][0]["shown_when"][0]["answer"] = "carer_absent"
     with pytest.raises(KitError) as err:

@@ -74,17 +74,19 @@ def test_case_bank_loads_and_filters():
     assert select_cases(BANK) == list(BANK)
 
 
-@pytest.mark.parametrize("name, text, fragment", [
-    ("001-list.yaml", "- 1\n- 2\n", "ожидался YAML-объект"),
-    ("001-broken.yaml", "id: [unclosed\n", "не читается как YAML"),
-    ("Bad Name.yaml", "id: case-001\n", "NNN-slug.yaml"),
-    ("001-short.yaml", "id: case-001\ntitle: x\n", "нет ключей"),
+@pytest.mark.parametrize("name, text, fragment, code", [
+    ("001-list.yaml", "- 1\n- 2\n", "ожидался YAML-объект", "malformed_file"),
+    ("001-broken.yaml", "id: [unclosed\n", "не читается как YAML", "malformed_file"),
+    ("Bad Name.yaml", "id: case-001\n", "NNN-slug.yaml", "malformed_file"),
+    ("001-short.yaml", "id: case-001\ntitle: x\n", "«story»", "missing_key"),
+    ("001-hard.yaml", "id: case-001\ntitle: x\nstory: y\ndifficulty: hardest\ntags: []\ncase: {}\nexpected: {rules: [], ripso: []}\n",
+     "hardest", "bad_value"),
 ])
-def test_case_bank_refuses_malformed_files_naming_them(tmp_path, name, text, fragment):
+def test_case_bank_refuses_malformed_files_naming_them(tmp_path, name, text, fragment, code):
     (tmp_path / name).write_text(text, encoding="utf-8")
     with pytest.raises(KitError) as err:
         load_case_bank(tmp_path)
-    assert err.value.code == "malformed_file"
+    assert err.value.code == code
     assert name in err.value.message and fragment in err.value.message
 
 

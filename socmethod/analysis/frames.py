@@ -371,17 +371,22 @@ def _no_need(space, ruleset: RuleSet) -> np.ndarray:
     return mask
 
 
+def _gaps(ruleset, readings, categories):
+    """(category, its input space, where no row holds, where nothing is lost) for each decision category."""
+    ruleset = ruleset_of(ruleset)
+    readings = ruleset.resolve_readings(readings)
+    for category in categories or decision_categories(ruleset):
+        space = enumerate_space(ruleset, category, space_fields([ruleset], [readings], category))
+        gaps = ~evaluate_space(ruleset, readings, space).matched.any(axis=0)
+        yield category, space, gaps, _no_need(space, ruleset)
+
+
 def gaps_frame(ruleset: RuleSet | None = None, readings: dict | None = None, categories=None) -> pd.DataFrame:
     """The gaps of the decision tables (of `categories`, default all) as regions (boxes of answers), one row
     per region: category, kind (`hole` or `no_need`, data/workbench.toml), points, then each field's values
     (a list, or "any")."""
-    ruleset = ruleset_of(ruleset)
-    readings = ruleset.resolve_readings(readings)
     rows = []
-    for category in categories or decision_categories(ruleset):
-        space = enumerate_space(ruleset, category, space_fields([ruleset], [readings], category))
-        gaps = ~evaluate_space(ruleset, readings, space).matched.any(axis=0)
-        no_need = _no_need(space, ruleset)
+    for category, space, gaps, no_need in _gaps(ruleset, readings, categories):
         for kind, mask in (("hole", gaps & ~no_need), ("no_need", gaps & no_need)):
             for region in regions(space, mask):
                 size = int(np.prod([len(space.domains[d]) if v == "any" else len(v) for d, v in region.items()]))
@@ -392,13 +397,8 @@ def gaps_frame(ruleset: RuleSet | None = None, readings: dict | None = None, cat
 def gap_cells(ruleset: RuleSet | None = None, readings: dict | None = None, categories=None) -> pd.DataFrame:
     """Points per (category, self-care degree, mobility degree): all, with a recommendation, holes and no
     need: what the gaps chart draws."""
-    ruleset = ruleset_of(ruleset)
-    readings = ruleset.resolve_readings(readings)
     parts = []
-    for category in categories or decision_categories(ruleset):
-        space = enumerate_space(ruleset, category, space_fields([ruleset], [readings], category))
-        gaps = ~evaluate_space(ruleset, readings, space).matched.any(axis=0)
-        no_need = _no_need(space, ruleset)
+    for category, space, gaps, no_need in _gaps(ruleset, readings, categories):
         frame = pd.DataFrame({"self_care": space.codes["self_care"], "mobility": space.codes["mobility"],
                               "covered": ~gaps, "hole": gaps & ~no_need, "no_need": gaps & no_need})
         counts = frame.groupby(["self_care", "mobility"]).agg(points=("covered", "size"), covered=("covered", "sum"),

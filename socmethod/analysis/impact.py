@@ -3,7 +3,6 @@ training case bank and on a register of cases."""
 from __future__ import annotations
 
 import csv
-import io
 
 import numpy as np
 
@@ -169,13 +168,3 @@ class ChangedCasesWriter:
         columns = entry.get("columns", {})
         self.writer.writerow([entry["index"], entry["line"], *(neutral(columns.get(c, "")) for c in self.carried),
                               *(neutral(entry[k]) for k in CHANGED_COLUMNS)])
-
-
-def changed_cases_csv(report: dict) -> str:
-    """The changed cases kept in a report (the first CHANGED_LISTED) as CSV text."""
-    register = report.get("register", {})
-    buf = io.StringIO()
-    write = ChangedCasesWriter(buf, register.get("carried", []))
-    for entry in register.get("changed_cases", []):
-        write(entry)
-    return buf.getvalue()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from socmethod.core.engine import compiled_tables
-from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet, bundled_ruleset
 from socmethod.core.vector import Evaluation, evaluate_arrays
 
@@ -234,22 +233,3 @@ def analyse(ruleset: RuleSet | None = None, readings: dict | None = None, max_re
             "covered_rows": covered,
         }
     return report
-
-
-def heatmap(ruleset: RuleSet, readings: dict, category: str, fixed: dict) -> list[list[str]]:
-    """Forms and numbers for each (self-care degree, mobility degree) cell, the other fields fixed."""
-    readings = ruleset.resolve_readings(readings)
-    fields = space_fields([ruleset], [readings], category)
-    grid = []
-    for sc in range(4):
-        row = []
-        for mob in range(4):
-            point = {**fixed, "self_care": sc, "mobility": mob}
-            missing = [f for f in fields if f not in point]
-            if missing:
-                raise KitError("missing_key", missing[0], allowed=", ".join(fields))
-            space = Space(category, fields, {f: ruleset.field_domain(f) for f in fields},
-                          {f: np.array([ruleset.field_domain(f).index(point[f])], dtype=np.int8) for f in fields}, 1)
-            row.append(evaluate_space(ruleset, readings, space).labels()[0])
-        grid.append(row)
-    return grid

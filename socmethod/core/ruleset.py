@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from socmethod.core import schema as S
 from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.resources import data_path
+from socmethod.core.schema import check
 
 ROW_META = ("id", "seed_line", "form", "raw", "note", "caveat", "applies_when")
 FIELD_KINDS = ("enum", "bool", "int", "int_set", "enum_set", "scale")
@@ -177,6 +179,41 @@ class RuleSet:
 
 def _as_list(value) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+# --- the shape of ruleset.toml (checked by core.schema before anything is read from it) -----------------------
+_COLUMN = S.Table(required={"kind": S.OneOf(("set", "flag")), "label": S.Text()},
+                  optional={"field": S.Ref("field"), "fields": S.ListOf(S.Ref("field"), min=1), "seed_label": S.Text(),
+                            "seed_line": S.SeedLine(), "footnote": S.Table(extra=True),
+                            "categories": S.ListOf(S.Ref("category")), "ticked_fields": S.Text()})
+_MARKER = S.Table(required={"kind": S.OneOf(("any_of", "requires")), "seed_line": S.SeedLine(), "text": S.Text()},
+                  optional={"columns": S.ListOf(S.Text(), min=1), "mode": S.Text(), "field": S.Ref("field"),
+                            "values": S.AnyOf((S.Text(), S.ListOf(S.Text())), "значения или @прочтение"), "label": S.Text()})
+_TABLE = S.Table(required={"title": S.Text(), "file": S.Text(), "seed_line": S.SeedLine()},
+                 optional={"kind": S.OneOf(("decision", "criteria_list")), "ripso": S.MapOf(S.Text(), keys=S.Ref("category")),
+                           "columns": S.MapOf(_COLUMN), "markers": S.MapOf(_MARKER), "near_miss_within": S.Text(),
+                           "conditional_numbers": S.Text(), "field": S.Ref("field"), "age_field": S.Ref("field"),
+                           "texts": S.MapOf(S.Text())})
+_FIELD = S.Table(required={"kind": S.OneOf(FIELD_KINDS), "label": S.Text()},
+                 optional={"values": S.ListOf(S.Anything(), min=1, unique=True), "labels": S.MapOf(S.Text()),
+                           "seed_lines": S.MapOf(S.SeedLine()), "seed_line": S.SeedLine(), "excludes": S.ListOf(S.Ref("field")),
+                           "nullable": S.Boolean(), "min": S.Integer(), "max": S.Integer()})
+_CATEGORY = S.Table(required={"label": S.Text()},
+                    optional={"scales": S.OneOf(("adult", "child")), "tables": S.ListOf(S.Ref("table")),
+                              "optional_tables": S.ListOf(S.Ref("table")), "required": S.ListOf(S.Ref("field"), unique=True),
+                              "optional": S.ListOf(S.Ref("field"), unique=True), "table_age_from_months": S.MapOf(S.Integer(0, 1200)),
+                              "table_age_note": S.Text(), "note": S.Text()})
+_READING = S.Table(required={"title": S.Text(), "seed_line": S.SeedLine(), "default": S.Text(), "why": S.Text(),
+                             "options": S.MapOf(S.Table(required={"value": S.Anything(), "text": S.Text()}), min=1)})
+RULESET = S.Table(required={"name": S.Text(), "effective_date": S.IsoDate(), "forms": S.MapOf(S.Text(), min=1),
+                            "answer_words": S.Table(required={w: S.Text() for w in ANSWER_WORDS}),
+                            "fields": S.MapOf(_FIELD, collection="field", min=1),
+                            "categories": S.MapOf(_CATEGORY, collection="category", min=1),
+                            "readings": S.MapOf(_READING), "tables": S.MapOf(_TABLE, collection="table")},
+                  optional={"title": S.Text(), "source": S.Text(), "flag_empty_cell": S.Text(),
+                            "questions": S.MapOf(S.Table(extra=True), keys=S.Ref("field")), "derive": S.MapOf(S.Table(extra=True)),
+                            "findings": S.MapOf(S.Table(required={"title": S.Text(), "seed_line": S.SeedLine(), "text": S.Text()},
+                                                        optional={"check": S.OneOf(("unused_ripso",))}))})
 
 
 def _where(file: str, row: int | None = None, column: str | None = None) -> str:
@@ -365,18 +402,8 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
         spec = tomllib.loads(spec_path.read_bytes().decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KitError("malformed_file", where="ruleset.toml", value=syntax_problem(exc), allowed="TOML, UTF-8") from None
-    for key in ("name", "effective_date", "forms", "answer_words", "fields", "categories", "readings", "tables"):
-        if key not in spec:
-            raise KitError("rule_set_invalid", key, where="ruleset.toml", value=f"нет раздела «{key}»",
-                           allowed="Сверьте файл с образцом data/rules/405-r/ruleset.toml.")
-    for word in ANSWER_WORDS:
-        if word not in spec["answer_words"]:
-            raise KitError("rule_set_invalid", word, where="ruleset.toml, [answer_words]", value=f"нет слова «{word}»",
-                           allowed="Слова ответов: " + ", ".join(ANSWER_WORDS) + ".")
+    spec = check(spec, RULESET, "ruleset.toml")
     for name, fspec in spec["fields"].items():
-        if fspec.get("kind") not in FIELD_KINDS:
-            raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"вид поля «{fspec.get('kind')}»",
-                           allowed="Виды полей: " + ", ".join(FIELD_KINDS) + ".")
         labels = fspec.get("labels")
         if labels is not None and set(labels) != set(fspec.get("values", [])):
             raise KitError("rule_set_invalid", name, where="ruleset.toml", value=f"подписи значений поля «{name}» не совпадают с его значениями",

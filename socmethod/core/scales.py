@@ -1,11 +1,11 @@
 """The self-care and mobility scales of the survey act (data/scales.toml): items, answer levels, bands."""
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from socmethod.core.resources import data_path
+from socmethod.core.errors import KitError
+from socmethod.core.schema import Integer, ListOf, SeedLine, Table, Text, check, load_toml
 
 SCALE_NAMES = ("self_care", "mobility")
 MAX_ITEM_SCORE = 3
@@ -51,10 +51,20 @@ class Scale:
         return [self.band(p).degree for p in range(self.max_points + 1)]
 
 
+ITEM = Table(required={"key": Text(), "text": Text(), "seed_line": SeedLine()}, optional={"note": Text()})
+BAND = Table(required={"points": ListOf(Integer(0, 99), exactly=2), "degree": Integer(0, 3), "text": Text(),
+                       "seed_line": SeedLine()}, optional={"note": Text()})
+VARIANT = Table(required={"title": Text(), "source": Text(), "seed_line": SeedLine(), "who": Text(),
+                          "levels": ListOf(Text(), exactly=MAX_ITEM_SCORE + 1), "items": ListOf(ITEM, min=1),
+                          "bands": ListOf(BAND, min=1)},
+                optional={"note": Text()})
+SCALES = Table(required={name: Table(required={"adult": VARIANT, "child": VARIANT}) for name in SCALE_NAMES})
+FILE = "data/scales.toml"
+
+
 @lru_cache(maxsize=1)
 def scales() -> dict[tuple[str, str], Scale]:
-    with open(data_path("scales.toml"), "rb") as fh:
-        spec = tomllib.load(fh)
+    spec = check(load_toml("scales.toml"), SCALES, FILE)
     result = {}
     for name in SCALE_NAMES:
         for variant, s in spec[name].items():
@@ -69,7 +79,9 @@ def _check_bands(scale: Scale) -> None:
     # The bands must tile 0..max exactly once, or some totals would have no degree (or two).
     covered = [p for b in scale.bands for p in range(b.low, b.high + 1)]
     if sorted(covered) != list(range(scale.max_points + 1)):
-        raise ValueError(f"bands of {scale.name}.{scale.variant} do not cover 0..{scale.max_points} exactly once")
+        raise KitError("rule_set_invalid", f"{scale.name}.{scale.variant}.bands", where=f"{FILE}, {scale.name}.{scale.variant}.bands",
+                       value=f"полосы не покрывают суммы от 0 до {scale.max_points} ровно по одному разу",
+                       allowed="Каждой сумме баллов — одна степень.")
 
 
 def scale(name: str, variant: str) -> Scale:

@@ -11,7 +11,9 @@ A file's shape is written once, as data about data, beside the code that reads t
 `check` walks the parsed file, then resolves the references (`Ref("service")` must name the id of an entry
 of a `collection="service"` table anywhere in the file), and refuses the first defect as a KitError of the
 catalogue (data/errors.toml) naming the file and the key path (`service[«no_food»].line`): `missing_key`
-for a key that must be there, `rule_set_invalid` for anything else, with what would be accepted. What a
+for a key that must be there, `unknown_key` for one that must not, `bad_value` for a value outside its
+list or a reference to no entry, the file's own code (`rule_set_invalid` unless told) for anything else,
+each with what would be accepted. What a
 shape cannot say (bands that must tile 0..max, numbers in order) stays a few lines of code after `check`.
 """
 from __future__ import annotations
@@ -28,9 +30,11 @@ from socmethod.core.resources import data_path
 class Problem(Exception):
     """A defect at a place in a file: what is wrong and what would be accepted."""
 
-    def __init__(self, what: str, allowed: str = "", *, missing: bool = False):
+    def __init__(self, what: str, allowed: str = "", *, missing: bool = False, code: str | None = None,
+                 value=None):
         super().__init__(what)
         self.what, self.allowed, self.missing = what, allowed, missing
+        self.code, self.value = code, value      # a catalogue code of its own (unknown_key, bad_value) and the value
         self.path: str | None = None
 
     def at(self, path: str) -> "Problem":
@@ -137,7 +141,9 @@ class OneOf(Schema):
     def check(self, value, path, ctx):
         allowed = list(self.values() if callable(self.values) else self.values)
         if isinstance(value, bool) or value not in allowed:
-            raise Problem(self.what.format(value=value), ", ".join(map(str, allowed)))
+            plain = self.what == OneOf.what
+            raise Problem(self.what.format(value=value), ", ".join(map(str, allowed)),
+                          code="bad_value" if plain else None, value=value)
         return value
 
 
@@ -204,14 +210,15 @@ class Table(Schema):
     def check(self, value, path, ctx):
         if not isinstance(value, dict):
             raise Problem("ожидается таблица «ключ = значение»", "таблица TOML")
-        for key in self.required:
-            if key not in value:
-                raise Problem(f"нет поля «{key}»", ", ".join(self.required), missing=True).at(_join(path, key))
+        # An unknown key first: a misspelt key is also a missing one, and its own name is the better clue.
         if not self.extra and self.rest is None:
             unknown = [k for k in value if k not in self.required and k not in self.optional]
             if unknown:
-                raise Problem(f"неизвестное поле «{unknown[0]}»",
-                              ", ".join([*self.required, *self.optional])).at(_join(path, unknown[0]))
+                raise Problem(f"неизвестное поле «{unknown[0]}»", ", ".join([*self.required, *self.optional]),
+                              code="unknown_key").at(_join(path, unknown[0]))
+        for key in self.required:
+            if key not in value:
+                raise Problem(f"нет поля «{key}»", ", ".join(self.required), missing=True).at(_join(path, key))
         out = dict(value)
         for key, schema in [*self.required.items(), *self.optional.items()]:
             if key in value:
@@ -270,6 +277,15 @@ class AnyOf(Schema):
         raise Problem("значение не подходит ни под один из видов", self.hint_text)
 
 
+@dataclass
+class Nullable(Schema):
+    """A value of `schema`, or nothing (YAML's null: an answer the case bank leaves open)."""
+    schema: Schema
+
+    def check(self, value, path, ctx):
+        return None if value is None else self.schema.check(value, path, ctx)
+
+
 class Anything(Schema):
     """Any value (its meaning is checked by a `Where` around it)."""
 
@@ -318,12 +334,16 @@ def check(data, schema: Schema, file: str, *, code: str = "rule_set_invalid"):
         out = _at(schema, data, "", ctx)
         for collection, value, path in ctx.refs:
             if value not in ctx.collections.get(collection, set()):
-                raise Problem(f"ссылка на неизвестный код «{value}»",
-                              f"код из раздела {collection}").at(path)
+                raise Problem(f"ссылка на неизвестный код «{value}»", f"код из раздела {collection}",
+                              code="bad_value", value=value).at(path)
     except Problem as problem:
         path = problem.path or ""
         if problem.missing:
             raise KitError("missing_key", path, where=file, allowed=problem.allowed or "значение") from None
+        if problem.code == "unknown_key":
+            raise KitError("unknown_key", path, where=file, allowed=problem.allowed) from None
+        if problem.code == "bad_value":
+            raise KitError("bad_value", path, where=file, value=problem.value, allowed=problem.allowed) from None
         raise KitError(code, path or None, where=f"{file}, {path}" if path else file,
                        value=problem.what, allowed=_fix(problem.allowed)) from None
     return out

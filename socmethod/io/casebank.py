@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from socmethod.core.errors import KitError
+from socmethod.core.cases import validate_case
+from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.resources import data_path
+from socmethod.core.schema import Integer, ListOf, MapOf, Nullable, OneOf, Table, Text, check
 
 FILE_NAME = re.compile(r"^(\d{3})-[a-z0-9]+(?:-[a-z0-9]+)*\.yaml$")
-REQUIRED_KEYS = ("id", "title", "story", "difficulty", "tags", "case", "expected")
-OPTIONAL_KEYS = ("item_notes", "readings")
 DIFFICULTIES = ("easy", "medium", "hard")
 DIFFICULTY_LABELS = {"easy": "простой", "medium": "средний", "hard": "сложный"}
 TAG_LABELS = {
@@ -62,36 +62,26 @@ def _refuse(name: str, what: str) -> KitError:
     return KitError("malformed_file", where=name, value=what, allowed=FORMAT_HINT)
 
 
+DEGREE = Nullable(Integer(0, 3))
+ENTRY = Table(required={"id": Text(), "title": Text(), "story": Text(), "difficulty": OneOf(DIFFICULTIES),
+                        "tags": ListOf(OneOf(tuple(TAG_LABELS)), unique=True), "case": Table(extra=True),
+                        "expected": Table(required={"rules": ListOf(Text()), "ripso": ListOf(Integer(1, 99))},
+                                          optional={"self_care_degree": DEGREE, "mobility_degree": DEGREE,
+                                                    "depends_on_rules": ListOf(Text()), "early_help": Table(extra=True),
+                                                    "note_contains": Text()})},
+              optional={"item_notes": Nullable(MapOf(Text())), "readings": Nullable(MapOf(Text()))})
+
+
 def _check_entry(data, name: str, ruleset) -> BankCase:
     if not isinstance(data, dict):
         raise _refuse(name, f"ожидался YAML-объект, получено {type(data).__name__}")
-    missing = [k for k in REQUIRED_KEYS if k not in data]
-    if missing:
-        raise _refuse(name, "нет ключей " + ", ".join(missing))
-    extra = sorted(set(data) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
-    if extra:
-        raise _refuse(name, "лишние ключи " + ", ".join(extra))
+    data = check(data, ENTRY, f"data/cases/{name}", code="malformed_file")
     number = FILE_NAME.match(name).group(1)
     if data["id"] != f"case-{number}":
         raise _refuse(name, f"id «{data['id']}» не совпадает с номером файла (нужно case-{number})")
-    for key in ("title", "story"):
-        if not isinstance(data[key], str) or not data[key].strip():
-            raise _refuse(name, f"«{key}» должен быть непустым текстом")
-    if data["difficulty"] not in DIFFICULTIES:
-        raise _refuse(name, f"difficulty «{data['difficulty']}» не из {', '.join(DIFFICULTIES)}")
-    tags = data["tags"]
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t in TAG_LABELS for t in tags):
-        raise _refuse(name, f"tags должны быть списком из {', '.join(TAG_LABELS)}")
-    expected = data["expected"]
-    if not isinstance(expected, dict) or not isinstance(expected.get("rules"), list) \
-            or not isinstance(expected.get("ripso"), list):
-        raise _refuse(name, "expected должен содержать списки rules и ripso")
-    for key in ("item_notes", "readings"):
-        if data.get(key) is not None and not isinstance(data[key], dict):
-            raise _refuse(name, f"«{key}» должен быть объектом «ключ: значение»")
+    tags, expected = data["tags"], data["expected"]
     # The case object must be one the engine accepts: a practice page built on a case the engine
     # refuses would fail in front of the group.
-    from socmethod.core.cases import validate_case
     try:
         validate_case(data["case"], ruleset)
         ruleset.resolve_readings(data.get("readings"))
@@ -122,8 +112,7 @@ def load_case_bank(directory: str | Path | None = None, ruleset=None) -> list[Ba
             # safe_load: a case file is data; a YAML tag must never construct Python objects.
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            reason = " ".join(str(exc).split())
-            raise _refuse(path.name, f"не читается как YAML в UTF-8: {reason}") from None
+            raise _refuse(path.name, f"не читается как YAML в UTF-8: {syntax_problem(exc)}") from None
         entry = _check_entry(data, path.name, ruleset)
         if entry.id in ids:
             raise _refuse(path.name, f"id «{entry.id}» уже есть в файле {ids[entry.id]}")

@@ -18,13 +18,12 @@ not flip on a binary rounding error. Stdlib only, so the browser (Pyodide) editi
 from __future__ import annotations
 
 import math
-import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
 from socmethod.core.ruleset import RuleSet
+from socmethod.core.schema import Boolean, Integer, IsoDate, ListOf, MapOf, Number, OneOf, Table, Text, Where, check, load_toml
 
 FILE = "cost.toml"
 
@@ -42,10 +41,45 @@ _NUMBER_HINT = {
 }
 
 
+def _with(*slots: str):
+    def test(text: str) -> str | None:
+        missing = [s for s in slots if "{" + s + "}" not in text]
+        return f"в тексте нет подстановки {{{missing[0]}}}" if missing else None
+    return Where(Text(), test)
+
+
+def _schema(groups: list[str]) -> Table:
+    """The shape of data/cost.toml; the subsistence-minimum groups it names are the columns of its values."""
+    value = Table(required={"year": Integer(2000, 2100), "effective_from": IsoDate(), "decree": Text(), "source": Text(),
+                            "verified_decree": Boolean(), **{g: Number(low=1) for g in groups}},
+                  optional={"decree_date": IsoDate(), "note": Text(), "secondary_sources": ListOf(Text())})
+    return Table(required={
+        "meta": Table(extra=True),
+        "subsistence_minimum": Table(required={"title": Text(), "unit": Text(), "groups": ListOf(Text(), min=1, unique=True),
+                                               "group_labels": Table(required={g: Text() for g in groups}),
+                                               "values": ListOf(value, min=1)}),
+        "limit": Table(required={"title": Text(), "multiplier": Number(low=1), "basis": Text(), "source": Text()},
+                       optional={"note": Text()}),
+        "forms": MapOf(Table(required={"label": Text(), "free_by_income": Boolean(), "share": Number(low=0),
+                                       "base": OneOf(("income_minus_limit", "income")), "basis": Text(), "source": Text()},
+                             optional={"note": Text()}), min=1),
+        "free_categories": MapOf(Table(required={"label": Text(), "basis": Text(), "level": OneOf(("federal", "regional")),
+                                                 "note": Text(empty=True)})),
+        "category_groups": MapOf(OneOf(groups, what="неизвестная группа «{value}»"), min=1),
+        "age_refined": Table(required={"categories": ListOf(Text()), "adult_age": Integer(1, 30), "basis": Text()},
+                             optional={"note": Text()}),
+        "text": Table(required={"is_estimate": Text(), "approximate": _with("year", "used"), "unverified": _with("year")}),
+    })
+
+
 @lru_cache(maxsize=1)
 def parameters() -> dict:
-    with open(data_path(FILE), "rb") as fh:
-        return tomllib.load(fh)
+    """data/cost.toml, checked: every subsistence minimum with its year, decree, source and whether the decree
+    was verified; every form's share and basis; the category -> group map naming groups the file defines."""
+    raw = load_toml(FILE)
+    groups = raw.get("subsistence_minimum", {}).get("groups", [])
+    groups = [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
+    return check(raw, _schema(groups), f"data/{FILE}")
 
 
 def groups() -> tuple[str, ...]:

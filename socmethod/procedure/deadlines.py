@@ -22,7 +22,6 @@ transfer of a holiday falling on a weekend; every deadline that touched such a y
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -30,7 +29,7 @@ from functools import lru_cache
 import holidays
 
 from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
+from socmethod.core.schema import Integer, ListOf, MapOf, OneOf, Ref, SeedLine, Table, Text, check, load_toml
 from socmethod.core.wording import date_ru
 
 # The holidays package models Russia from 1991; earlier calendars (a six-day week until 1967, Soviet
@@ -205,40 +204,23 @@ def parse_date(text: str, field: str) -> date:
 
 # ------------------------------------------------------------------------------------------ rules
 
-_UNITS = {"working_days", "same_day", "years", "previous_month"}
-_REQUIRED = ("id", "track", "title", "from", "unit", "count", "direction", "basis", "seed_line", "quote")
+EVENT = Table(required={"title": Text()}, optional={"input": OneOf(("applied", "decided", "programme_end")),
+                                                  "fallback": Ref("deadline")})
+DEADLINE = Table(required={"id": Text(), "track": Text(), "title": Text(), "from": Ref("event"),
+                           "unit": OneOf(("working_days", "same_day", "years", "previous_month")),
+                           "count": Integer(0, 100), "direction": OneOf(("after", "before")), "basis": Text(),
+                           "seed_line": SeedLine(), "quote": Text()},
+                 optional={"cap_from": Ref("event"), "cap_count": Integer(0, 100), "reading": Text(), "note": Text()},
+                 id="id", collection="deadline")
+DEADLINES = Table(required={"meta": Table(extra=True), "events": MapOf(EVENT, collection="event", min=1),
+                            "deadline": ListOf(DEADLINE, min=1)})
 
 
 @lru_cache(maxsize=1)
 def load_rules() -> dict:
-    """data/deadlines.toml, checked enough that a methodologist's typo fails with a clear message."""
-    path = data_path("deadlines.toml")
-    with open(path, "rb") as fh:
-        rules = tomllib.load(fh)
-    events = rules.get("events", {})
-    ids = [d.get("id") for d in rules.get("deadline", [])]
-
-    def bad(what: str) -> KitError:
-        return KitError("rule_set_invalid", value=what, where="deadlines.toml",
-                        allowed="Исправьте data/deadlines.toml по описанию в его начале.")
-
-    for rule in rules.get("deadline", []):
-        missing = [k for k in _REQUIRED if k not in rule]
-        if missing:
-            raise bad(f"у срока {rule.get('id', '?')} нет полей {', '.join(missing)}")
-        if rule["unit"] not in _UNITS:
-            raise bad(f"у срока {rule['id']} неизвестная единица {rule['unit']}")
-        if rule["direction"] not in ("after", "before"):
-            raise bad(f"у срока {rule['id']} неизвестное направление {rule['direction']}")
-        for key in ("from", "cap_from"):
-            if key in rule and rule[key] not in events:
-                raise bad(f"срок {rule['id']} ссылается на неизвестное событие {rule[key]}")
-    for name, event in events.items():
-        if "fallback" in event and event["fallback"] not in ids:
-            raise bad(f"событие {name} ссылается на неизвестный срок {event['fallback']}")
-    if len(set(ids)) != len(ids):
-        raise bad("идентификаторы сроков повторяются")
-    return rules
+    """data/deadlines.toml, checked: every deadline with its basis, seed line and quote, counting from an
+    event the file defines; a methodologist's typo fails naming the deadline and the key."""
+    return check(load_toml("deadlines.toml"), DEADLINES, "data/deadlines.toml")
 
 
 def _rule_text(rule: dict) -> str:

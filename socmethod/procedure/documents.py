@@ -27,42 +27,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from socmethod.core.engine import age_words, criteria_list_upper_age
-from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
+from socmethod.core.errors import KitError, syntax_problem
 from socmethod.core.ruleset import RuleSet, bundled_ruleset
 from socmethod.core.scales import scale
+from socmethod.core.schema import Boolean, Integer, ListOf, MapOf, OneOf, Ref, SeedLine, Table, Text, Where, check, load_toml
 
 FILE = "documents.toml"
-
-# Allowed keys of each kind of entry: required first, then optional. A typo in the data file is refused
-# rather than silently ignored.
-_DOC = ({"title", "public", "source", "seed_line"},
-        {"note", "raw", "accepted", "accepted_seed_lines", "footnote_seed_line"})
-_REF = ({"doc", "source", "seed_line"}, {"title", "forms", "when", "for_disabled", "raw", "note", "requirements"})
-_REQ = ({"text", "source", "seed_line"}, set())
-_LIST = ({"id", "title", "public", "source", "seed_line", "forms", "items"},
-         {"categories", "except_categories", "when", "note"})
-_F1 = ({"title", "source", "seed_line", "applies_to", "columns", "circumstances", "footnotes"}, {"rule_text", "note"})
-_F1_COL = ({"column", "doc", "source", "seed_line"}, {"title"})
-_F1_CIRC = ({"id", "title", "public", "source", "seed_line", "cells", "documents"},
-            {"footnotes", "raw", "note", "shown_when"})
-_F1_WHEN = ({"why", "seed_line"}, {"scales", "categories", "answer", "criteria", "why_possible", "note"})
-_F1_NOTE = ({"marker", "text", "public", "source", "seed_line"},
-            {"one_of", "one_of_seed_lines", "applies_to_doc", "note"})
-_F3 = ({"title", "source", "seed_line", "applies_to", "marks", "notes", "circumstances", "status", "shown_why",
-        "possible_why"}, {"note"})
-_F3_MARK = ({"marker", "text", "source", "seed_line"}, {"public", "rule_text", "note"})
-_F3_NOTE = ({"text", "source", "seed_line"}, {"public", "doc", "note"})
-_F3_CIRC = ({"id", "number", "title", "public", "source", "seed_line", "items"}, {"raw", "note", "answered_by"})
-_F3_ITEM = ({"number", "doc", "source", "seed_line"}, {"title", "mandatory", "condition", "raw", "note"})
-_F3_STATUS = ({"id", "category", "public", "source", "seed_line", "documents"}, {"note"})
-_RULE = ({"id", "text", "public", "source", "seed_line"}, {"note"})
-_TOP = ({"meta", "case", "general_section", "documents", "general", "lists", "form1", "form2", "form3", "rules"}, set())
-_CASE = ({"disabled_categories", "disability_groups", "disability_unknown_when", "status_categories", "source",
-          "seed_line"}, {"note"})
-_SECTION = ({"title", "source", "seed_line"}, set())
-_F2 = ({"applies_to", "text", "source", "seed_line"}, {"note"})
-
 
 # ------------------------------------------------------------------------------------------ loading
 
@@ -74,238 +44,137 @@ def form_names(ruleset: RuleSet | None = None) -> dict[str, str]:
 @lru_cache(maxsize=None)
 def load_documents(path: str | Path | None = None) -> dict:
     """Read and check data/documents.toml (or `path`); the result is cached, treat it as read-only."""
-    file = Path(path) if path is not None else data_path(FILE)
+    if path is None:
+        return check_documents(load_toml(FILE))
+    file = Path(path)
     try:
-        with open(file, "rb") as fh:
-            data = tomllib.load(fh)
+        data = tomllib.loads(file.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise KitError("file_not_found", value=str(file)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise KitError("malformed_file", value=str(exc), allowed="TOML", where=file.name) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KitError("malformed_file", value=syntax_problem(exc), allowed="TOML", where=file.name) from None
     return check_documents(data, file.name)
 
 
-def check_documents(data: dict, name: str = FILE) -> dict:
-    """Check the structure of a parsed documents file; return it unchanged or raise KitError naming the
-    file and the entry. Every document id a list, the matrix or a footnote refers to must be catalogued."""
-    _keys(data, _TOP, name, "верхний уровень")
-    rules = bundled_ruleset()
-    forms = set(rules.forms)
-    categories = set(rules.categories)
-    docs = data["documents"]
-    if not isinstance(docs, dict) or not docs:
-        raise KitError("bad_value", "documents", value=docs, allowed="таблица [documents.<id>]", where=name)
-    for doc_id, doc in docs.items():
-        where = f"{name}, documents.{doc_id}"
-        _keys(doc, _DOC, name, f"documents.{doc_id}")
-        _check_cited(doc, where)
+# --- the file's shape ----------------------------------------------------------------------------------------
+# Every entry says where in the seed it comes from: its line and a 405-р citation.
 
-    def ref(item: dict, entry: str, spec=_REF):
-        _keys(item, spec, name, entry)
-        _check_cited(item, f"{name}, {entry}")
-        _known_doc(item["doc"], docs, name, entry)
-        for form in item.get("forms", []):
-            if form not in forms:
-                raise KitError("bad_value", "forms", value=form, allowed=sorted(forms), where=f"{name}, {entry}")
-        for number, req in enumerate(item.get("requirements", []), start=1):
-            _keys(req, _REQ, name, f"{entry}, requirements[{number}]")
-            _check_cited(req, f"{name}, {entry}, requirements[{number}]")
-
-    for number, item in enumerate(data["general"], start=1):
-        ref(item, f"general[{number}] ({item.get('doc')})")
-
-    seen_lists = set()
-    for lst in data["lists"]:
-        entry = f"lists.{lst.get('id')}"
-        _keys(lst, _LIST, name, entry)
-        _check_cited(lst, f"{name}, {entry}")
-        _unique(lst["id"], seen_lists, name, entry)
-        for form in lst["forms"]:
-            if form not in forms:
-                raise KitError("bad_value", "forms", value=form, allowed=sorted(forms), where=f"{name}, {entry}")
-        for key in ("categories", "except_categories"):
-            for cat in lst.get(key, []):
-                if cat not in categories:
-                    raise KitError("bad_value", key, value=cat, allowed=sorted(categories), where=f"{name}, {entry}")
-        for number, item in enumerate(lst["items"], start=1):
-            ref(item, f"{entry}.items[{number}] ({item.get('doc')})")
-
-    _keys(data["case"], _CASE, name, "case")
-    _check_cited(data["case"], f"{name}, case")
-    for key in ("disabled_categories", "status_categories"):
-        _known_categories(data["case"][key], categories, name, "case")
-    _keys(data["general_section"], _SECTION, name, "general_section")
-    _check_cited(data["general_section"], f"{name}, general_section")
-    _keys(data["form2"], _F2, name, "form2")
-    _check_cited(data["form2"], f"{name}, form2")
-    _known_categories(data["form2"]["applies_to"], categories, name, "form2")
-    _check_form1(data["form1"], docs, name, categories, rules)
-    _check_form3(data["form3"], docs, name, categories, rules)
-    for rule in data["rules"]:
-        _keys(rule, _RULE, name, f"rules.{rule.get('id')}")
-        _check_cited(rule, f"{name}, rules.{rule.get('id')}")
-    return data
+def _source(text: str) -> str | None:
+    return None if text.startswith("405-р") else "ссылка на источник должна начинаться с «405-р» (например «405-р, п. 3.2.3»)"
 
 
-def _check_form1(f1: dict, docs: dict, name: str, categories: set, rules: RuleSet) -> None:
-    _keys(f1, _F1, name, "form1")
-    _check_cited(f1, f"{name}, form1")
-    _known_categories(f1["applies_to"], categories, name, "form1")
-    columns = f1["columns"]
-    for number, col in enumerate(columns, start=1):
-        entry = f"form1.columns[{number}]"
-        _keys(col, _F1_COL, name, entry)
-        _check_cited(col, f"{name}, {entry}")
-        _known_doc(col["doc"], docs, name, entry)
-        if col["column"] != number:
-            raise KitError("bad_value", "column", value=col["column"], allowed=str(number), where=f"{name}, {entry}")
-    column_docs = [col["doc"] for col in columns]
-    footnotes = f1["footnotes"]
-    for key, note in footnotes.items():
-        entry = f"form1.footnotes.{key}"
-        _keys(note, _F1_NOTE, name, entry)
-        _check_cited(note, f"{name}, {entry}")
-        for doc_id in note.get("one_of", []):
-            _known_doc(doc_id, docs, name, entry)
-        if "applies_to_doc" in note:
-            _known_doc(note["applies_to_doc"], docs, name, entry)
-    seen = set()
-    for circ in f1["circumstances"]:
-        entry = f"form1.circumstances.{circ.get('id')}"
-        _keys(circ, _F1_CIRC, name, entry)
-        _check_cited(circ, f"{name}, {entry}")
-        _unique(circ["id"], seen, name, entry)
-        for doc_id in circ["documents"]:
-            _known_doc(doc_id, docs, name, entry)
-            if doc_id not in column_docs:
-                raise KitError("bad_value", "documents", value=doc_id, allowed=column_docs, where=f"{name}, {entry}")
-        cells = circ["cells"]
-        if len(cells) != len(columns) or any(cell not in ("V", "") for cell in cells):
-            raise KitError("bad_value", "cells", value=cells,
-                           allowed=f"{len(columns)} ячеек, каждая «V» или пустая", where=f"{name}, {entry}")
-        # The ids are the reading of the printed cells: the two must agree, column by column.
-        marked = [column_docs[i] for i, cell in enumerate(cells) if cell == "V"]
-        if marked != list(circ["documents"]):
-            raise KitError("bad_value", "documents", value=circ["documents"], allowed=marked, where=f"{name}, {entry}")
-        for key in circ.get("footnotes", []):
-            if key not in footnotes:
-                raise KitError("bad_value", "footnotes", value=key, allowed=sorted(footnotes), where=f"{name}, {entry}")
-        for number, alt in enumerate(circ.get("shown_when", []), start=1):
-            _check_when(alt, rules, categories, name, f"{entry}.shown_when[{number}]")
+CITED = {"source": Where(Text(), _source), "seed_line": SeedLine()}
 
 
-def _check_when(alt: dict, rules: RuleSet, categories: set, name: str, entry: str) -> None:
-    """One way a case shows a circumstance: `categories` alone, or with one of `scales`, `answer` (a bool
-    question), `criteria` (a criteria list's field); all named in the rule set."""
-    _keys(alt, _F1_WHEN, name, entry)
-    _check_cited(alt, f"{name}, {entry}")
+def _schema(rules: RuleSet) -> Table:
+    forms = OneOf(lambda: list(rules.forms))
+    category = OneOf(lambda: list(rules.categories))
+    doc = Ref("document")
+    requirement = Table(required={"text": Text(), **CITED})
+    reference = Table(required={"doc": doc, **CITED},
+                      optional={"title": Text(), "forms": ListOf(forms, unique=True), "when": Text(), "for_disabled": Boolean(),
+                                "raw": Text(), "note": Text(), "requirements": ListOf(requirement)})
+    document = Table(required={"title": Text(), "public": Text(), **CITED},
+                     optional={"note": Text(), "raw": Text(), "accepted": ListOf(Text()), "accepted_seed_lines": ListOf(SeedLine()),
+                               "footnote_seed_line": SeedLine()})
+    a_list = Table(required={"id": Text(), "title": Text(), "public": Text(), **CITED, "forms": ListOf(forms, unique=True),
+                             "items": ListOf(reference, min=1)},
+                   optional={"categories": ListOf(category, unique=True), "except_categories": ListOf(category, unique=True),
+                             "when": Text(), "note": Text()}, id="id", collection="list")
+    case = Table(required={"disabled_categories": ListOf(category), "disability_groups": ListOf(Text()),
+                           "disability_unknown_when": Text(), "status_categories": ListOf(category), **CITED},
+                 optional={"note": Text()})
+    field_of = lambda kind: OneOf(lambda: [f for f, s in rules.fields.items() if s["kind"] == kind],  # noqa: E731
+                                  what=f"«{{value}}» — не поле вида {kind} в ruleset.toml [fields]")
+    when = Where(Table(required={"why": Text(), "seed_line": SeedLine()},
+                       optional={"scales": ListOf(field_of("scale"), min=1), "categories": ListOf(category, unique=True),
+                                 "answer": field_of("bool"), "criteria": field_of("int_set"), "why_possible": Text(),
+                                 "note": Text()}), _when_problem)
+    form1 = Table(required={"title": Text(), **CITED, "applies_to": ListOf(category, unique=True),
+                            "columns": ListOf(Table(required={"column": Integer(1, 99), "doc": doc, **CITED},
+                                                    optional={"title": Text()}), min=1),
+                            "circumstances": ListOf(Table(required={"id": Text(), "title": Text(), "public": Text(), **CITED,
+                                                                    "cells": ListOf(OneOf(("V", ""))), "documents": ListOf(doc)},
+                                                          optional={"footnotes": ListOf(Ref("form1_footnote")), "raw": Text(),
+                                                                    "note": Text(), "shown_when": ListOf(when, min=1)},
+                                                          id="id", collection="form1_circumstance"), min=1),
+                            "footnotes": MapOf(Table(required={"marker": Text(), "text": Text(), "public": Text(), **CITED},
+                                                     optional={"one_of": ListOf(doc), "one_of_seed_lines": ListOf(SeedLine()),
+                                                               "applies_to_doc": doc, "note": Text()}),
+                                               collection="form1_footnote")},
+                  optional={"rule_text": Text(), "note": Text()})
+    mark = Table(required={"marker": Text(), "text": Text(), **CITED}, optional={"public": Text(), "rule_text": Text(), "note": Text()})
+    form3 = Table(required={"title": Text(), **CITED, "applies_to": ListOf(category, unique=True), "shown_why": Text(),
+                            "possible_why": Text(),
+                            "marks": Table(required={"mandatory": mark}, rest=mark),
+                            "notes": Table(required={key: Table(required={"text": Text(), **CITED},
+                                                                optional={"public": Text(), "doc": doc, "note": Text()})
+                                                     for key in ("one_suffices", "residential_216n")}),
+                            "circumstances": ListOf(Table(required={"id": Text(), "number": Integer(1, 99), "title": Text(),
+                                                                    "public": Text(), **CITED,
+                                                                    "items": ListOf(Table(required={"number": Integer(1, 99), "doc": doc, **CITED},
+                                                                                          optional={"title": Text(), "mandatory": Boolean(),
+                                                                                                    "condition": Text(), "raw": Text(),
+                                                                                                    "note": Text()}), min=1)},
+                                                          optional={"raw": Text(), "note": Text(), "answered_by": field_of("bool")},
+                                                          id="id", collection="form3_circumstance"), min=1),
+                            "status": ListOf(Table(required={"id": Text(), "category": Text(), "public": Text(), **CITED,
+                                                             "documents": ListOf(Text())}, optional={"note": Text()},
+                                                   id="id", collection="form3_status"))},
+                  optional={"note": Text()})
+    return Table(required={"meta": Table(extra=True), "documents": MapOf(document, collection="document", min=1),
+                           "general": ListOf(reference, min=1), "lists": ListOf(a_list), "case": case,
+                           "general_section": Table(required={"title": Text(), **CITED}),
+                           "form2": Table(required={"applies_to": ListOf(category), "text": Text(), **CITED},
+                                          optional={"note": Text()}),
+                           "form1": form1, "form3": form3,
+                           "rules": ListOf(Table(required={"id": Text(), "text": Text(), "public": Text(), **CITED},
+                                                 optional={"note": Text()}, id="id", collection="rule"))})
+
+
+def _when_problem(alt: dict) -> str | None:
+    """One way a case shows a circumstance: `categories` alone, or with exactly one of scales, answer,
+    criteria; an answer or criteria that may be unknown needs what to say then (`why_possible`)."""
     kinds = [k for k in ("scales", "answer", "criteria") if k in alt]
     if len(kinds) > 1 or (not kinds and "categories" not in alt):
-        raise KitError("bad_value", entry, value=", ".join(kinds) or "—", where=name,
-                       allowed="одно из scales, answer, criteria (или только categories)")
-    _known_categories(alt.get("categories", []), categories, name, entry)
-    fields = rules.fields
-    named = {"scales": [(f, "scale") for f in alt.get("scales", [])], "answer": [(alt.get("answer"), "bool")],
-             "criteria": [(alt.get("criteria"), "int_set")]}
-    for kind in kinds:
-        for field, wanted in named[kind]:
-            if fields.get(field, {}).get("kind") != wanted:
-                raise KitError("bad_value", kind, value=field, where=f"{name}, {entry}",
-                               allowed=f"поле вида {wanted} из ruleset.toml [fields]")
+        return f"условие задаёт {', '.join(kinds) or 'ничего'}: нужно одно из scales, answer, criteria (или только categories)"
     if kinds and kinds[0] != "scales" and "why_possible" not in alt:
-        raise KitError("missing_key", "why_possible", where=f"{name}, {entry}",
-                       allowed="что сказать, если ответ неизвестен")
+        return "нет why_possible: что сказать, если ответ неизвестен"
+    return None
 
 
-def _check_form3(f3: dict, docs: dict, name: str, categories: set, rules: RuleSet) -> None:
-    _keys(f3, _F3, name, "form3")
-    _check_cited(f3, f"{name}, form3")
-    _known_categories(f3["applies_to"], categories, name, "form3")
-    for key, mark in f3["marks"].items():
-        _keys(mark, _F3_MARK, name, f"form3.marks.{key}")
-        _check_cited(mark, f"{name}, form3.marks.{key}")
-    for key in ("mandatory",):
-        if key not in f3["marks"]:
-            raise KitError("missing_key", key, allowed="знак <*> (стр. 1573)", where=f"{name}, form3.marks")
-    for key, note in f3["notes"].items():
-        _keys(note, _F3_NOTE, name, f"form3.notes.{key}")
-        _check_cited(note, f"{name}, form3.notes.{key}")
-        if "doc" in note:
-            _known_doc(note["doc"], docs, name, f"form3.notes.{key}")
-    for key in ("one_suffices", "residential_216n"):
-        if key not in f3["notes"]:
-            raise KitError("missing_key", key, allowed="примечания 1 и 2 (стр. 1589, 1591)", where=f"{name}, form3.notes")
-    seen = set()
-    for position, circ in enumerate(f3["circumstances"], start=1):
-        entry = f"form3.circumstances.{circ.get('id')}"
-        _keys(circ, _F3_CIRC, name, entry)
-        _check_cited(circ, f"{name}, {entry}")
-        _unique(circ["id"], seen, name, entry)
+def check_documents(data: dict, name: str = FILE) -> dict:
+    """Check a parsed documents file (the schema above, then what a shape cannot say: each list numbered
+    1..n as the seed numbers it, Form 1's cells agreeing with its document ids); return it or raise KitError
+    naming the file and the entry."""
+    label = f"data/{name}" if name == FILE else name
+    data = check(data, _schema(bundled_ruleset()), label)
+
+    def bad(field: str, value, allowed, entry: str) -> KitError:
+        return KitError("bad_value", field, value=value, allowed=allowed, where=f"{label}, {entry}")
+
+    columns = data["form1"]["columns"]
+    column_docs = [col["doc"] for col in columns]
+    for number, col in enumerate(columns, start=1):
+        if col["column"] != number:
+            raise bad("column", col["column"], str(number), f"form1.columns[{number}]")
+    for circ in data["form1"]["circumstances"]:
+        entry = f"form1.circumstances[«{circ['id']}»]"
+        if len(circ["cells"]) != len(columns):
+            raise bad("cells", circ["cells"], f"{len(columns)} ячеек, каждая «V» или пустая", entry)
+        # The ids are the reading of the printed cells: the two must agree, column by column.
+        marked = [column_docs[i] for i, cell in enumerate(circ["cells"]) if cell == "V"]
+        if marked != list(circ["documents"]):
+            raise bad("documents", circ["documents"], marked, entry)
+    for position, circ in enumerate(data["form3"]["circumstances"], start=1):
+        entry = f"form3.circumstances[«{circ['id']}»]"
         if circ["number"] != position:
-            raise KitError("bad_value", "number", value=circ["number"], allowed=str(position), where=f"{name}, {entry}")
-        if "answered_by" in circ and rules.fields.get(circ["answered_by"], {}).get("kind") != "bool":
-            raise KitError("bad_value", "answered_by", value=circ["answered_by"], where=f"{name}, {entry}",
-                           allowed="вопрос да/нет из ruleset.toml [fields]")
+            raise bad("number", circ["number"], str(position), entry)
+        # The seed numbers each list 1..n; a gap or repeat means a document was lost or doubled.
         for number, item in enumerate(circ["items"], start=1):
-            item_entry = f"{entry}.items[{number}]"
-            _keys(item, _F3_ITEM, name, item_entry)
-            _check_cited(item, f"{name}, {item_entry}")
-            _known_doc(item["doc"], docs, name, item_entry)
-            # The seed numbers each list 1..n; a gap or repeat means a document was lost or doubled.
             if item["number"] != number:
-                raise KitError("bad_value", "number", value=item["number"], allowed=str(number),
-                               where=f"{name}, {item_entry}")
-            if not isinstance(item.get("mandatory", False), bool):
-                raise KitError("bad_value", "mandatory", value=item["mandatory"], allowed="true, false",
-                               where=f"{name}, {item_entry}")
-    seen = set()
-    for status in f3["status"]:
-        entry = f"form3.status.{status.get('id')}"
-        _keys(status, _F3_STATUS, name, entry)
-        _check_cited(status, f"{name}, {entry}")
-        _unique(status["id"], seen, name, entry)
-
-
-def _keys(entry, spec, name: str, where: str) -> None:
-    required, optional = spec
-    if not isinstance(entry, dict):
-        raise KitError("bad_value", where, value=entry, allowed="таблица TOML", where=name)
-    for key in entry:
-        if key not in required and key not in optional:
-            raise KitError("unknown_key", str(key), allowed=", ".join(sorted(required | optional)),
-                           where=f"{name}, {where}")
-    for key in sorted(required):
-        if key not in entry:
-            raise KitError("missing_key", key, allowed="обязательные поля: " + ", ".join(sorted(required)),
-                           where=f"{name}, {where}")
-
-
-def _check_cited(entry: dict, where: str) -> None:
-    # Every entry must say where in the seed it comes from: a positive line number and a 405-р citation.
-    line = entry.get("seed_line")
-    if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 1):
-        raise KitError("bad_value", "seed_line", value=line, allowed="номер строки семени (целое > 0)", where=where)
-    source = entry.get("source")
-    if source is not None and (not isinstance(source, str) or not source.startswith("405-р")):
-        raise KitError("bad_value", "source", value=source, allowed="ссылка вида «405-р, п. 3.2.3»", where=where)
-
-
-def _known_doc(doc_id, docs: dict, name: str, entry: str) -> None:
-    if doc_id not in docs:
-        raise KitError("bad_value", "doc", value=doc_id, allowed="идентификаторы таблицы [documents]",
-                       where=f"{name}, {entry}")
-
-
-def _known_categories(values, categories: set, name: str, entry: str) -> None:
-    for cat in values:
-        if cat not in categories:
-            raise KitError("bad_value", "applies_to", value=cat, allowed=sorted(categories), where=f"{name}, {entry}")
-
-
-def _unique(value, seen: set, name: str, entry: str) -> None:
-    if value in seen:
-        raise KitError("bad_value", "id", value=value, allowed="уникальный идентификатор", where=f"{name}, {entry}")
-    seen.add(value)
+                raise bad("number", item["number"], str(number), f"{entry}.items[{number}]")
+    return data
 
 
 # ------------------------------------------------------------------------------------------ the case

@@ -12,12 +12,11 @@ signatures blank for the bureau.
 """
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime
 from functools import lru_cache
 
 from socmethod.core.errors import KitError
-from socmethod.core.resources import data_path
+from socmethod.core.schema import Boolean, Integer, ListOf, OneOf, Ref, SeedLine, Table, Text, check, load_toml
 from socmethod.core.wording import date_ru
 
 FILE = "urgent.toml"
@@ -31,82 +30,69 @@ DOCUMENT_TITLE = "Направление на получение срочных 
 
 # ------------------------------------------------------------------------------------------ loading
 
+SERVICE = Table(required={"id": Text(), "number": Integer(1, SERVICE_COUNT), "title": Text(), "public": Text(),
+                          "seed": Text(), "line": SeedLine(), "line_end": SeedLine()}, id="id", collection="service")
+ACT_SERVICE = Table(required={"id": Text(), "title": Text(), "line": SeedLine(), "match": OneOf(sorted(_MATCHES)),
+                              "reading": Text()}, optional={"service": Ref("service")}, id="id", collection="act_service")
+OPTION = Table(required={"id": Text(), "label": Text()}, optional={"footnote": Integer(1, 9)})
+ACT_FIELD = Table(required={"id": Text(), "label": Text(), "line": SeedLine(), "kind": OneOf(sorted(_FIELD_KINDS)),
+                            "personal": Boolean()},
+                  optional={"options": ListOf(OPTION, min=1), "reading": Text(), "note": Text(), "footnote": Integer(1, 9)},
+                  id="id", collection="act_field")
+TRIGGER = Table(required={"id": Text(), "label": Text(), "services": ListOf(Ref("service"), unique=True), "basis": Text()},
+                optional={"circumstances": ListOf(Text(), unique=True), "note": Text(), "reading": Text(),
+                          "outside_seed": Text(), "outside_seed_source": Text(), "outside_seed_verified": Boolean(),
+                          "public_note": Text()},
+                id="id", collection="trigger")
+FACT = Table(required={"id": Text(), "paragraph": Text(), "line": SeedLine(), "title": Text(), "text": Text()},
+             optional={"reading": Text()}, id="id", collection="fact")
+URGENT = Table(required={"meta": Table(extra=True), "service": ListOf(SERVICE, exactly=SERVICE_COUNT),
+                         "act_service": ListOf(ACT_SERVICE, exactly=ACT_SERVICE_COUNT), "act_field": ListOf(ACT_FIELD),
+                         "procedure": ListOf(FACT), "trigger": ListOf(TRIGGER, min=1),
+                         "where": Table(required={"office": Text(), "call_centre": Text()}, rest=Text())},
+               optional={"act_findings": Table(extra=True), "act_signature": ListOf(Table(extra=True)),
+                         "act_footnote": ListOf(Table(extra=True)), "organisation": ListOf(Table(extra=True))})
+NEEDED_FACTS = ("referral_prepared_same_day", "referral_issued_same_day", "no_programme", "who_decides")
+
+
 @lru_cache(maxsize=1)
 def load_urgent() -> dict:
     """data/urgent.toml, validated, with lookup tables added (`services_by_id`, `circumstances_by_id`, ...)."""
-    path = data_path(FILE)
-    try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise KitError("rule_set_invalid", value=str(exc), where=FILE, allowed="Исправьте синтаксис TOML.") from None
-    return validate(raw)
+    return validate(load_toml(FILE))
 
 
 def validate(raw: dict) -> dict:
-    """Check the data's shape and cross-references; return it with lookup tables. Separate for tests."""
+    """Check the data's shape (the schema above) and what a shape cannot say: the services in their
+    numbered order, the act's circumstances, the facts the referral cites. Returns the data with lookup
+    tables. Separate for tests."""
+    raw = check(raw, URGENT, f"data/{FILE}")
+
     def bad(message: str) -> KitError:
-        return KitError("rule_set_invalid", value=message, where=FILE,
+        return KitError("rule_set_invalid", value=message, where=f"data/{FILE}",
                         allowed="Исправьте data/urgent.toml: у каждой строки свой код, строка семени и ссылки на существующие коды.")
 
-    for key in ("meta", "service", "act_service", "act_field", "procedure", "where", "trigger"):
-        if key not in raw:
-            raise bad(f"нет раздела «{key}»")
-
-    services = raw["service"]
-    if len(services) != SERVICE_COUNT:
-        raise bad(f"срочных услуг {len(services)}, а в списке семени их {SERVICE_COUNT}")
     by_id: dict[str, dict] = {}
-    for n, svc in enumerate(services, 1):
-        for key in ("id", "number", "title", "public", "seed", "line", "line_end"):
-            if key not in svc:
-                raise bad(f"у услуги N {n} нет поля «{key}»")
+    for n, svc in enumerate(raw["service"], 1):
         if svc["number"] != n:
             raise bad(f"услуга «{svc['id']}» стоит {n}-й, а её номер {svc['number']}")
-        if not isinstance(svc["line"], int) or not isinstance(svc["line_end"], int) or svc["line_end"] < svc["line"]:
+        if svc["line_end"] < svc["line"]:
             raise bad(f"у услуги «{svc['id']}» неверные строки семени")
-        if svc["id"] in by_id:
-            raise bad(f"повторяется код услуги «{svc['id']}»")
         by_id[svc["id"]] = svc
-
-    act_services = raw["act_service"]
-    if len(act_services) != ACT_SERVICE_COUNT:
-        raise bad(f"пунктов услуг в акте {len(act_services)}, а в Приложении N 4 их {ACT_SERVICE_COUNT}")
-    act_by_id: dict[str, dict] = {}
-    for box in act_services:
-        for key in ("id", "title", "line", "match", "reading"):
-            if key not in box:
-                raise bad(f"у пункта акта «{box.get('id', '?')}» нет поля «{key}»")
-        if box["id"] in act_by_id:
-            raise bad(f"повторяется код пункта акта «{box['id']}»")
-        # `service` absent = the box matches none of the 11; present = it must exist, with a known match kind
-        if "service" in box:
-            if box["service"] not in by_id:
-                raise bad(f"пункт акта «{box['id']}» ссылается на неизвестную услугу «{box['service']}»")
-            if box["match"] not in _MATCHES:
-                raise bad(f"пункт акта «{box['id']}»: вид совпадения «{box['match']}» не из {sorted(_MATCHES)}")
-        act_by_id[box["id"]] = box
+    act_by_id = {box["id"]: box for box in raw["act_service"]}
+    fields_by_id: dict[str, dict] = {}
+    for field in raw["act_field"]:
+        fields_by_id[field["id"]] = field
+        if not field["personal"] and field["kind"] in ("choice", "multi") and not field.get("options"):
+            raise bad(f"у поля акта «{field['id']}» нет вариантов")
 
     circumstances: dict[str, dict] = {}
     exclusive: dict[str, list[str]] = {}
-    fields_by_id: dict[str, dict] = {}
     for field in raw["act_field"]:
-        for key in ("id", "label", "line", "kind", "personal"):
-            if key not in field:
-                raise bad(f"у поля акта «{field.get('id', '?')}» нет поля «{key}»")
-        if field["kind"] not in _FIELD_KINDS:
-            raise bad(f"поле акта «{field['id']}»: вид «{field['kind']}» не из {sorted(_FIELD_KINDS)}")
-        if field["id"] in fields_by_id:
-            raise bad(f"повторяется поле акта «{field['id']}»")
-        fields_by_id[field["id"]] = field
         if field["personal"]:
             continue  # personal fields never become circumstances
         if field["kind"] in ("choice", "multi"):
-            options = field.get("options") or []
-            if not options:
-                raise bad(f"у поля акта «{field['id']}» нет вариантов")
             ids = []
-            for opt in options:
+            for opt in field["options"]:
                 cid = f"{field['id']}.{opt['id']}"
                 if cid in circumstances:
                     raise bad(f"повторяется обстоятельство «{cid}»")
@@ -123,14 +109,6 @@ def validate(raw: dict) -> dict:
 
     triggers: dict[str, dict] = {}
     for trig in raw["trigger"]:
-        for key in ("id", "label", "services", "basis"):
-            if key not in trig:
-                raise bad(f"у ситуации «{trig.get('id', '?')}» нет поля «{key}»")
-        if trig["id"] in triggers:
-            raise bad(f"повторяется код ситуации «{trig['id']}»")
-        for sid in trig["services"]:
-            if sid not in by_id:
-                raise bad(f"ситуация «{trig['id']}» ссылается на неизвестную услугу «{sid}»")
         for cid in trig.get("circumstances", []):
             if cid not in circumstances:
                 raise bad(f"ситуация «{trig['id']}» ссылается на неизвестное обстоятельство «{cid}»")
@@ -138,18 +116,10 @@ def validate(raw: dict) -> dict:
             raise bad(f"ситуация «{trig['id']}» не ведёт ни к услуге, ни к обстоятельству")
         triggers[trig["id"]] = trig
 
-    procedure: dict[str, dict] = {}
-    for fact in raw["procedure"]:
-        for key in ("id", "paragraph", "line", "title", "text"):
-            if key not in fact:
-                raise bad(f"у факта порядка «{fact.get('id', '?')}» нет поля «{key}»")
-        procedure[fact["id"]] = fact
-    for needed in ("referral_prepared_same_day", "referral_issued_same_day", "no_programme", "who_decides"):
+    procedure = {fact["id"]: fact for fact in raw["procedure"]}
+    for needed in NEEDED_FACTS:
         if needed not in procedure:
             raise bad(f"нет факта порядка «{needed}»")
-    for key in ("office", "call_centre"):
-        if key not in raw["where"]:
-            raise bad(f"в разделе where нет «{key}»")
 
     return {**raw, "services_by_id": by_id, "act_services_by_id": act_by_id, "fields_by_id": fields_by_id,
             "circumstances_by_id": circumstances, "exclusive_groups": exclusive, "triggers_by_id": triggers,
