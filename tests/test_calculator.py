@@ -494,3 +494,35 @@ def test_the_new_wording_is_checked_too(edit, key):
     with pytest.raises(KitError) as err:
         check_texts(broken)
     assert key in str(err.value) and "calculator.toml" in str(err.value)
+
+
+@pytest.mark.parametrize("old, new, code, place", [
+    ("paraphrase = true", 'paraphrase = "да"', "rule_set_invalid", "form_hints.paraphrase"),
+    ('show_result = "', 'show_resultz = "', "unknown_key", "page.show_resultz"),
+    ('[ticked.questions.impairments]\nadd = ["unknown"]', '[ticked.questions.impairments]\nadd = ["unknown", "maybe"]',
+     "bad_value", "ticked.questions.impairments.add[2]"),
+    ('"relatives_help",\n', '"relatives_helps",\n', "rule_set_invalid", "asked.optional[5]"),
+])
+def test_the_wording_file_is_checked_by_the_one_checker_when_loaded(tmp_path, monkeypatch, old, new, code, place):
+    """data/calculator.toml is refused when it is loaded (make app, make web), as the catalogue says, naming
+    the place in the checker's dotted style."""
+    import shutil
+
+    from socmethod.apps.public import wording
+    from socmethod.core.errors import KitError
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    path = data / "calculator.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("SOCMETHOD_DATA", str(data))
+    wording.texts.cache_clear()
+    try:
+        with pytest.raises(KitError) as err:
+            wording.texts()
+        assert (err.value.code, err.value.field) == (code, place)
+        assert "calculator.toml" in err.value.message
+    finally:
+        monkeypatch.delenv("SOCMETHOD_DATA")
+        wording.texts.cache_clear()
