@@ -79,10 +79,9 @@ def _state(form: Mapping[str, list[str]] | None, action: str | None) -> dict:
 class Field:
     """A question as the page lays it out: ids, what describes it, whether it is shown (a conditional one is
     hidden while an earlier answer leaves it out: `unless`, "key=answer,answer …" for the page's script),
-    and each answer as (element id, value, text, ticked,
-    stands alone, the divider before it). Worked out here rather than in the template: a page has ~250
-    answers, and template logic per answer is what a page costs (an object's attributes are also quicker
-    for Jinja than a dict's keys)."""
+    and each answer as (element id, value, text, ticked, stands alone, the divider before it). Worked out
+    here rather than in the template: a page has ~250 answers, and template logic per answer is what a
+    page costs (an object's attributes are also quicker for Jinja than a dict's keys)."""
     key: str
     id: str
     text: str

@@ -208,7 +208,7 @@ def _take(question: Question, form: Mapping[str, list[str]], answers: dict, prob
     if question.many:
         chosen = list(dict.fromkeys(by_text[v] for v in given if v in by_text))
         alone = [v for v in chosen if v in question.exclusive]
-        if len(chosen) != len([v for v in given if v in by_text]) or len(chosen) != len(set(given)):
+        if any(v not in by_text for v in given):
             problems[question.key] = texts()["page"]["invalid_many"]
         elif alone and len(chosen) > 1:
             # «Не знаю» with a kind: neither is taken for the other (the page's script unticks one; a page
