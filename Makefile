@@ -85,3 +85,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist _site *.egg-info .pytest_cache
+
+# The public Voila server: what a page costs to fetch (stock Voila and the kit's server side by side) and a
+# flood of widget updates by two sessions while an honest visitor answers. Several minutes.
+.PHONY: bench-voila
+bench-voila: $(STAMP)
+	$(PY) benchmarks/voila_delivery.py
+	$(PY) benchmarks/flood.py

@@ -264,3 +264,12 @@ def test_no_third_party_imports():
             continue
         for name in names:
             assert name.split(".")[0] in sys.stdlib_module_names | {"__future__", "socmethod"}, name
+
+
+@pytest.mark.parametrize("text", ["\ud800", "12\udfff3", "\udc80"])
+def test_lone_surrogate_in_income_is_a_clear_refusal_that_can_be_shown(text):
+    with pytest.raises(KitError) as err:
+        cost.per_capita_income(text, 1)
+    assert (err.value.code, err.value.field) == ("bad_number", "family_income")
+    (err.value.message + err.value.fix).encode("utf-8")      # the page can send it: no surrogate left
+    assert "?" in err.value.message

@@ -1,35 +1,31 @@
 """The published calculator under abuse and faults: a real Voila started with socmethod.serving.voila's command.
 
-Protocol-level checks use socmethod.loadclient (a websocket client that does what the page does), so a
+Protocol-level checks use tests.support.loadclient (a websocket client that does what the page does), so a
 test can send what no browser sends (an execute_request, an out-of-range index); the kernel-death page
 check uses Chromium. Every network step has a deadline, and every test a hard cap (pytest-timeout): Voila sends
 keep-alives, so a hung server would otherwise hang the run.
 
-The server runs with its own JUPYTER_RUNTIME_DIR, TMPDIR, IPYTHONDIR and JUPYTER_DATA_DIR under one
-temporary directory and its output in a log file, so the personal-data test can read every file it wrote.
+The server (tests.support.voila_server) runs with its own JUPYTER_RUNTIME_DIR, TMPDIR, IPYTHONDIR and
+JUPYTER_DATA_DIR under one temporary directory and its output in a log file, so the personal-data test can
+read every file it wrote. Malformed frames, the rate limit, kernel ownership and the other attacks of issue
+16 are in tests/test_voila_attacks.py.
 """
 from __future__ import annotations
 
 import asyncio
 import os
 import re
-import shutil
 import signal
 import socket
-import subprocess
-import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import psutil
 import pytest
 
-from socmethod.serving.voila import override_options, voila_command, voila_env
 from tests.support.loadclient import ClientError, KernelGone, WidgetSession, answer_elderly, fetch_page
-from tests.support.page_driver import free_port
-from tests.support.processes import tree_pids
+from tests.support.voila_server import Server, run
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(150)]
 
@@ -38,91 +34,11 @@ CHROMIUM = "/usr/bin/chromium"
 TRACEBACK_MARKERS = ("Traceback", "TraitError", '"msg_type": "error"', 'File "/', "site-packages")
 
 
-def run(coro, timeout: float = 90):
-    """Run a coroutine with a deadline (the loop is new each time: tests stay independent)."""
-    return asyncio.run(asyncio.wait_for(coro, timeout))
-
-
-# -- the server ----------------------------------------------------------------------------------------
-class Server:
-    def __init__(self, base: Path, pool: int = 1, cull_after: int = 600, extra: list[str] = ()):
-        self.base = base
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.dirs = {name: base / name for name in ("runtime", "tmp", "ipython", "data")}
-        for d in self.dirs.values():
-            d.mkdir(parents=True, exist_ok=True)
-        self.log = base / "voila.log"
-        env = voila_env()
-        env.update(JUPYTER_RUNTIME_DIR=str(self.dirs["runtime"]), TMPDIR=str(self.dirs["tmp"]),
-                   TEMP=str(self.dirs["tmp"]), TMP=str(self.dirs["tmp"]), IPYTHONDIR=str(self.dirs["ipython"]),
-                   JUPYTER_DATA_DIR=str(self.dirs["data"]),
-                   PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
-        cmd = override_options(voila_command(port=self.port, pool=pool, cull_after=cull_after), list(extra))
-        self.started = time.time()
-        with open(self.log, "wb") as fh:
-            self.proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
-                                         start_new_session=True)
-        self._wait_ready(pool)
-
-    def _wait_ready(self, pool: int, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:   # a static file: asking for "/" would take a kernel
-            if self.proc.poll() is not None:
-                pytest.fail(f"Voila exited with {self.proc.returncode}:\n{self.log_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "voila/static/voila.js", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            self.stop()
-            pytest.fail(f"Voila did not answer within {timeout} s")
-        while time.monotonic() < deadline and pool > 0:
-            if "is filled with" in self.log_text():
-                return
-            time.sleep(0.3)
-        if pool > 0:
-            self.stop()
-            pytest.fail("the kernel pool did not fill")
-
-    def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def kernel_pid(self, kernel_id: str) -> int | None:
-        for proc in psutil.process_iter(["cmdline"]):
-            cmdline = " ".join(proc.info["cmdline"] or [])
-            if f"kernel-{kernel_id}.json" in cmdline and "ipykernel" in cmdline:
-                return proc.pid
-        return None
-
-    def tree(self) -> list[int]:
-        return tree_pids(self.proc.pid)
-
-    def stop(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
-def short_tmp() -> Path:
-    """A directory with a short path: the kernels' ipc sockets live under TMPDIR and a Unix socket path
-    may not exceed 107 bytes (pytest's tmp_path is too long: every kernel fails, every page is a 500)."""
-    return Path(tempfile.mkdtemp(prefix="smh-", dir="/tmp"))
-
-
 @pytest.fixture(scope="module")
 def server():
-    base = short_tmp()
-    srv = Server(base)
+    srv = Server()
     yield srv
-    srv.stop()
-    shutil.rmtree(base, ignore_errors=True)
+    srv.close()
 
 
 async def _session(server: Server, timeout: float = 20) -> WidgetSession:
@@ -171,8 +87,9 @@ def test_served_page_has_no_traceback_and_no_code(server):
 
 
 async def _provoke_errors(server: Server) -> list[str]:
-    """Send what only a hand-made client sends: out-of-range indexes, a comm with a wrong protocol
-    version, a message to a comm that does not exist. Returns every frame the client received."""
+    """Send what only a hand-made client sends but the frame guard lets through (well-formed messages
+    with wrong values): out-of-range indexes, a comm with a wrong protocol version, a message to a comm
+    that does not exist. Returns every frame the client received."""
     s = await _session(server)
     try:
         s.frames.clear()
@@ -185,8 +102,7 @@ async def _provoke_errors(server: Server) -> list[str]:
         await s.send("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget.control",
                                    "data": {}}, metadata={"version": "0.0.0"})
         await s.send("comm_msg", {"comm_id": "no-such-comm", "data": {"method": "update", "state": {}}})
-        await s.send("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget",
-                                   "data": {"state": {"_model_name": "NoSuchModel"}}})
+        await s.send("comm_msg", {"comm_id": category, "data": {"method": "no-such-method"}})
         await s.request("kernel_info_request", {}, stage="kernel_info", timeout=10)   # flush: all handled
         await asyncio.sleep(0.5)
         return list(s.frames)
@@ -365,8 +281,7 @@ def test_killed_kernel_tells_the_visitor_to_reload(server):
 def test_a_kernel_handed_out_is_not_culled_before_the_page_connects():
     # Short cull settings make the race certain: the pooled kernel is 'idle' for longer than the timeout
     # when it is handed out, and a cull pass runs every second; a browser connects ~1.5 s after the GET.
-    base = short_tmp()
-    srv = Server(base, pool=1, cull_after=4, extra=["--MappingKernelManager.cull_interval=1"])
+    srv = Server(pool=1, cull_after=4, extra=["--MappingKernelManager.cull_interval=1"])
     try:
         time.sleep(6)
 
@@ -382,5 +297,4 @@ def test_a_kernel_handed_out_is_not_culled_before_the_page_connects():
 
         assert run(go()) > 0
     finally:
-        srv.stop()
-        shutil.rmtree(base, ignore_errors=True)
+        srv.close()

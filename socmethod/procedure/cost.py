@@ -115,6 +115,9 @@ def _number(value, field: str, *, integer: bool = False, low=0, high=MAX_INCOME)
         else:
             parsed = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     elif isinstance(value, str):
+        # A lone surrogate ("\ud800" from a hand-made client) is no digit, and an error quoting it could
+        # not be encoded to be shown: it becomes "?".
+        value = value.encode("utf-8", "replace").decode("utf-8")
         # Russian input writes thousands with spaces and decimals with a comma: «25 000,50».
         text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         try:

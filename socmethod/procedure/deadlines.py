@@ -29,7 +29,7 @@ from functools import lru_cache
 import holidays
 
 from socmethod.core.errors import KitError
-from socmethod.core.schema import Integer, ListOf, MapOf, OneOf, Ref, SeedLine, Table, Text, check, load_toml
+from socmethod.core.schema import Integer, ListOf, MapOf, OneOf, Ref, SeedLine, Table, Text, Where, check, load_toml
 from socmethod.core.wording import date_ru
 
 # The holidays package models Russia from 1991; earlier calendars (a six-day week until 1967, Soviet
@@ -175,13 +175,10 @@ def _unofficial_years(a: date, b: date) -> set[int]:
 
 
 def _approximate_reason(years: set[int]) -> str:
-    listed = ", ".join(str(y) for y in sorted(years))
-    noun = "год" if len(years) == 1 else "годы"
-    return (f"Производственный календарь на {listed} {noun} ещё не утверждён (установленные переносы "
-            f"выходных дней известны по {official_through()} год включительно). Срок рассчитан по "
-            "выходным и нерабочим праздничным дням (ст. 112 ТК РФ) с автоматическим переносом праздника, "
-            "совпавшего с выходным; переносы, которые ежегодно устанавливает Правительство РФ, не учтены, "
-            "поэтому срок может сдвинуться.")
+    text = load_rules()["text"]
+    return text["approximate"].format(years=", ".join(str(y) for y in sorted(years)),
+                                      years_noun=text["year_one" if len(years) == 1 else "year_many"],
+                                      official_through=official_through())
 
 
 # ------------------------------------------------------------------------------------------ input
@@ -212,8 +209,24 @@ DEADLINE = Table(required={"id": Text(), "track": Text(), "title": Text(), "from
                            "seed_line": SeedLine(), "quote": Text()},
                  optional={"cap_from": Ref("event"), "cap_count": Integer(0, 100), "reading": Text(), "note": Text()},
                  id="id", collection="deadline")
+def _slots(*names: str) -> Where:
+    """A text with exactly these {placeholders} (a missing or misspelt one would print wrong or fail)."""
+    def test(text: str) -> str | None:
+        found = set(re.findall(r"{(\w+)}", text))
+        return None if found == set(names) else f"подстановки {sorted(found)}, а нужны {sorted(names)}"
+    return Where(Text(), test)
+
+
+WORDING = Table(required={"approximate": _slots("years", "years_noun", "official_through"), "year_one": Text(),
+                          "year_many": Text(), "same_day": Text(), "years_after": _slots("n"), "previous_month": Text(),
+                          "working_days_before": _slots("n", "days"), "working_days_after": _slots("n", "days"),
+                          "day_one": Text(), "day_few": Text(), "day_many": Text(), "given": Text(),
+                          "fallback": _slots("deadline"), "calendar_source": _slots("version"), "counting": Text(),
+                          "late_decision": _slots("decided", "due"), "cap_passed": _slots("cap"),
+                          "long_programme": _slots("programme_end", "revision"),
+                          "provider_too_early": _slots("send_by", "made_by")})
 DEADLINES = Table(required={"meta": Table(extra=True), "events": MapOf(EVENT, collection="event", min=1),
-                            "deadline": ListOf(DEADLINE, min=1)})
+                            "deadline": ListOf(DEADLINE, min=1), "text": WORDING})
 
 
 @lru_cache(maxsize=1)
@@ -224,17 +237,14 @@ def load_rules() -> dict:
 
 
 def _rule_text(rule: dict) -> str:
+    text = load_rules()["text"]
     n, unit = rule["count"], rule["unit"]
-    if unit == "same_day":
-        return "в день события"
+    if unit in ("same_day", "previous_month"):
+        return text[unit]
     if unit == "years":
-        return f"не позднее чем через {n} года после события (ст. 192, 193 ГК РФ)"
-    if unit == "previous_month":
-        return "в месяце, предшествующем месяцу события"
-    days = "рабочий день" if n == 1 else ("рабочих дня" if 2 <= n <= 4 else "рабочих дней")
-    if rule["direction"] == "before":
-        return f"не позднее чем за {n} {days} до события"
-    return f"{n} {days} после события (первый день — следующий рабочий день, ст. 191 ГК РФ)"
+        return text["years_after"].format(n=n)
+    days = text["day_one" if n == 1 else ("day_few" if 2 <= n <= 4 else "day_many")]
+    return text["working_days_before" if rule["direction"] == "before" else "working_days_after"].format(n=n, days=days)
 
 
 # ------------------------------------------------------------------------------------------ chain
@@ -283,7 +293,7 @@ def procedure_deadlines(applied: date, decided: date | None = None,
     for name, event in events_def.items():
         given = inputs.get(event.get("input", ""))
         if given is not None:
-            events[name] = (given, "указана", set())
+            events[name] = (given, rules["text"]["given"], set())
 
     computed: dict[str, dict] = {}
     internal: dict[str, tuple[date, set[int]]] = {}
@@ -299,7 +309,7 @@ def procedure_deadlines(applied: date, decided: date | None = None,
                     fallback = events_def[name].get("fallback")
                     if fallback in internal:
                         d, years = internal[fallback]
-                        events[name] = (d, f"последний допустимый день срока «{fallback}»", set(years))
+                        events[name] = (d, rules["text"]["fallback"].format(deadline=fallback), set(years))
             if any(name not in events for name in needed):
                 continue
             try:
@@ -325,11 +335,9 @@ def procedure_deadlines(applied: date, decided: date | None = None,
         "decided": decided.isoformat() if decided else None,
         "programme_end": programme_end.isoformat() if programme_end else None,
         "calendar": {
-            "source": f"Производственный календарь РФ по библиотеке holidays {holidays.__version__}",
+            "source": rules["text"]["calendar_source"].format(version=holidays.__version__),
             "official_through": official_through(),
-            "counting": ("Первый день срока — следующий рабочий день после события (ст. 191 ГК РФ); "
-                         "следующий шаг отсчитывается от последнего допустимого дня предыдущего, "
-                         "если его фактическая дата не указана."),
+            "counting": rules["text"]["counting"],
             "before_reading": " ".join(rules["meta"]["before_reading"].split()),
         },
         "deadlines": deadlines,
@@ -400,25 +408,23 @@ def _evaluate(rule: dict, events: dict, events_def: dict) -> tuple[dict, date, s
 
 
 def _warnings(computed: dict, internal: dict, decided: date | None, programme_end: date | None) -> list[str]:
+    text = load_rules()["text"]
     out = []
     if decided is not None and "decision" in internal:
         due = internal["decision"][0]
         if decided > due:
-            out.append(f"Решение принято {date_ru(decided)} — позже срока п. 5.4 ({date_ru(due)}).")
+            out.append(text["late_decision"].format(decided=date_ru(decided), due=date_ru(due)))
     programme = computed.get("programme")
     if programme and programme.get("capped") and decided is not None:
         cap = date.fromisoformat(programme["cap"]["date"])
         if cap < decided:
-            out.append(f"Десять рабочих дней со дня подачи заявления истекли {date_ru(cap)}, раньше решения: "
-                       "срок составления программы по п. 5.5 уже пропущен.")
+            out.append(text["cap_passed"].format(cap=date_ru(cap)))
     if programme_end is not None and "revision" in internal:
         revision = internal["revision"][0]
         if programme_end > revision:
-            out.append(f"Программа действует до {date_ru(programme_end)}, дольше трёх лет: пересмотр "
-                       f"не позднее {date_ru(revision)} (п. 8.1).")
+            out.append(text["long_programme"].format(programme_end=date_ru(programme_end), revision=date_ru(revision)))
     if "provider_conclusion" in internal and "programme" in internal:
         send_by, made_by = internal["provider_conclusion"][0], internal["programme"][0]
         if send_by < made_by:
-            out.append(f"Срок направления заключения поставщика ({date_ru(send_by)}) наступает раньше "
-                       f"последнего дня составления программы ({date_ru(made_by)}): проверьте дату окончания программы.")
+            out.append(text["provider_too_early"].format(send_by=date_ru(send_by), made_by=date_ru(made_by)))
     return out

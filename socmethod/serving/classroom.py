@@ -10,8 +10,9 @@ only left out of the listing, not refused:
 * the trainer's page, with the projector view, the export and the printed cards, on 127.0.0.1 only (port 8868 unless --trainer-port; 8867 is `make workbench`'s), so
   that nobody on the network can change the session or see the group's results.
 
-Both use serve.py's Voila settings (ipc kernel transport, culling, no tracebacks, our template) except
-pre-heating: a directory of notebooks would keep a pool of idle kernels per notebook. Both read and
+Both use socmethod.serving.voila's command (the kit's Voila server: ipc kernel transport, culling, no
+tracebacks, our template) except pre-heating: a directory of notebooks would keep a pool of idle kernels
+per notebook. Both read and
 write the same results folder (SOCMETHOD_TRAINING_RESULTS, default training_results/).
 """
 from __future__ import annotations
@@ -43,7 +44,10 @@ TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TOKEN_LENGTH = 10                      # ~49 bits: far beyond what guessing over HTTP can reach in a lesson
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 TRAINER_PORT = 8868
-CULL_AFTER = 1800                      # a trainee reading a story is idle; an open tab is never culled anyway
+# A kernel with its tab open is never culled (a trainee reading a story is idle for long); one whose tab
+# closed without the page's shutdown beacon (a phone, a crash) or that never connected is shut down
+# this long after, busy or not: 20 reloads used to keep 21 kernels (1.24 GB) for 30 minutes.
+CULL_AFTER = 180
 
 
 def is_loopback(host: str) -> bool:
@@ -89,9 +93,10 @@ def classroom_command(notebooks: Path, host: str, port: int, token: str | None, 
     # A directory of notebooks is served without pre-heating (one pool per notebook would cost more). The
     # server is Voila with the classroom's own pages (classroom_app): the start page, or for the trainer
     # the projector, the export and the printed cards.
-    cmd = [a for a in voila_command(host, port, notebook=notebooks, cull_after=CULL_AFTER)
+    cmd = [a for a in voila_command(host, port, notebook=notebooks, cull_after=CULL_AFTER,
+                                    module="socmethod.serving.classroom_app")
            if not a.startswith(("--preheat_kernel", "--pool_size"))]
-    cmd = [sys.executable, "-m", "socmethod.serving.classroom_app", *cmd[1:], f"--ClassroomVoila.role={role}"]
+    cmd.append(f"--ClassroomVoila.role={role}")
     if token:
         cmd.append(f"--token={token}")
     return cmd

@@ -24,7 +24,6 @@ import sys
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 from traitlets import Unicode
-from voila.app import Voila
 
 from socmethod.apps.training.classroom import board_html, projector_html, start_page_html
 from socmethod.apps.training.results import export_csv_text
@@ -39,6 +38,8 @@ from socmethod.apps.training.sessions import (
 from socmethod.core.errors import KitError
 from socmethod.render.cards import cards_html
 from socmethod.render.pdf import html_to_pdf
+from socmethod.serving.handlers import quiet
+from socmethod.serving.server import PublicVoila
 
 TRAINEE_COOKIE = "socmethod_trainee"
 COOKIE_DAYS = 1              # a training day; nothing about the person is in it
@@ -145,8 +146,9 @@ def _print_pdf(text: str) -> bytes:
     return html_to_pdf(text)          # the PDF's bytes: nothing of the trainer's is written to disk
 
 
-class ClassroomVoila(Voila):
-    """Voila with the classroom's own pages in front of its handlers."""
+class ClassroomVoila(PublicVoila):
+    """The kit's Voila (socmethod.serving.server: the frame guard, owner-only kernels, no tracebacks)
+    with the classroom's own pages in front of its handlers."""
 
     role = Unicode("trainee", config=True, help="trainee: the start page; trainer: projector, export, printing")
 
@@ -158,7 +160,7 @@ class ClassroomVoila(Voila):
                    (r"/print/(cards|key)\.pdf", CardsHandler)]
         else:
             own = [(r"/", StartPageHandler)]
-        return own + handlers
+        return [(pattern, quiet(handler)) for pattern, handler in own] + handlers
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,10 +21,19 @@ NOTEBOOK = ROOT / "notebooks" / "calculator.ipynb"
 TEMPLATES = ROOT / "share" / "jupyter"
 
 
+# The workbench uploads a register through a FileUpload widget (a binary buffer of up to 10 MiB, the limit
+# its page states) and sends tens of megabytes of results back; the calculator does neither.
+UPLOADS = ["--PublicVoila.client_buffers=True", f"--PublicVoila.max_message_bytes={10 << 20}",
+           f"--PublicKernelManager.unread_limit={256 << 20}"]
+
+
 def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull_after: int = 40,
-                  notebook: Path = NOTEBOOK, cull_interval: int = 10) -> list[str]:
-    voila = Path(sys.executable).parent / "voila"
-    return [str(voila), str(notebook), "--no-browser", "--template=socmethod",
+                  notebook: Path = NOTEBOOK, cull_interval: int = 10,
+                  module: str = "socmethod.serving.server") -> list[str]:
+    # socmethod.serving.server is Voila with the kit's handlers (the frame guard, owner-only kernels,
+    # compression, cacheable assets): it takes the `voila` command's options. `module` names a subclass
+    # of it (the classroom's).
+    return [sys.executable, "-m", module, str(notebook), "--no-browser", "--template=socmethod",
             f"--Voila.ip={host}", f"--port={port}",
             "--preheat_kernel=True", f"--pool_size={pool}",
             "--VoilaConfiguration.multi_kernel_manager_class=socmethod.serving.kernels.PublicKernelManager",
@@ -35,7 +44,7 @@ def voila_command(host: str = "127.0.0.1", port: int = 8866, pool: int = 4, cull
             # Only the widget managers: the page needs no syntax highlighting or in-browser kernels, and
             # every extra extension is more JavaScript to fetch before the page becomes interactive.
             '--VoilaConfiguration.extension_allowlist=["@jupyter-widgets/jupyterlab-manager", '
-            '"@voila-dashboards/widgets-manager8"]']
+            '"@voila-dashboards/widgets-manager8"]'] + (UPLOADS if Path(notebook).stem == "workbench" else [])
 
 
 def override_options(cmd: list[str], options: list[str]) -> list[str]:

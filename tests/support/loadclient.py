@@ -11,7 +11,8 @@ Voila sends keep-alives every 10 s, so socket timeouts alone never fire.
         html = await s.wait_for_html(lambda v: "Вам могут предложить" in v, timeout=5)
 
 Protocol (Voila 0.5, ipywidgets 8, jupyter_server 2): the page embeds `kernelId` in the
-`jupyter-config-data` script; the kernel websocket is /api/kernels/<id>/channels?session_id=...; no
+`jupyter-config-data` script and sets a visitor cookie, which the websocket must carry (the kit's server
+serves a kernel only to its visitor); the kernel websocket is /api/kernels/<id>/channels?session_id=...; no
 subprotocol is asked for, so messages are JSON text frames with a "channel" key (binary frames when a
 message carries buffers). Widget states are not in the page: like the browser, the client opens a comm
 to the `jupyter.widget.control` target and sends `request_states`; the kernel answers `update_states`.
@@ -58,6 +59,7 @@ class Page:
     kernel_id: str
     root_models: list[str]
     seconds: float
+    cookies: str = ""          # what the page set, sent back on the websocket as a browser does
 
 
 _http: AsyncHTTPClient | None = None
@@ -90,7 +92,17 @@ async def fetch_page(url: str, timeout: float = 30.0) -> Page:
     m = KERNEL_RE.search(html)
     if not m:
         raise ClientError("page", "no kernelId in the page")
-    return Page(url, html, m.group(1), VIEW_RE.findall(html), time.perf_counter() - t0)
+    return Page(url, html, m.group(1), VIEW_RE.findall(html), time.perf_counter() - t0, page_cookies(resp.headers))
+
+
+def page_cookies(headers) -> str:
+    """The Cookie header a browser would send back after this response (the visitor cookie, without
+    which the server refuses the page's kernel, and _xsrf)."""
+    jar = {}
+    for line in headers.get_list("Set-Cookie"):
+        name, _, rest = line.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 def ws_url(page_url: str, kernel_id: str, session_id: str) -> str:
@@ -145,7 +157,8 @@ class WidgetSession:
         """Open the websocket, ask kernel_info (the kernel answers = it is alive), fetch widget states."""
         t0 = time.perf_counter()
         url = ws_url(self.page.url, self.page.kernel_id, self.session_id)
-        request = HTTPRequest(url, connect_timeout=self.timeout, request_timeout=self.timeout)
+        request = HTTPRequest(url, connect_timeout=self.timeout, request_timeout=self.timeout,
+                              headers={"Cookie": self.page.cookies} if self.page.cookies else None)
         try:
             self._conn = await asyncio.wait_for(websocket_connect(request, max_message_size=64 << 20), self.timeout)
         except asyncio.TimeoutError:
