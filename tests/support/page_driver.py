@@ -50,7 +50,9 @@ def answer_case(page, category: str, self_care: str, mobility: str, answers: dic
     """Pick the category, one level for every activity, the `answers` ({question: answer or the answers
     ticked}) and "no psychiatrist's conclusion"."""
     page.get_by_text(category).click()
-    page.get_by_text(self_care, exact=True).first.wait_for()      # the category's questions have come
+    # The category's questions come as widgets, rendered one by one: wait for the psychiatrist's, which
+    # follows the activities, before collecting the activities' answers.
+    page.get_by_text("Такого заключения нет").wait_for()
     for el in page.get_by_text(self_care, exact=True).all():
         el.click()
     for el in page.get_by_text(mobility, exact=True).all():
