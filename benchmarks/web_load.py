@@ -44,7 +44,8 @@ ANSWERS = ("category=elderly&disability_group=II"
            + "".join(f"&self_care.{k}=2" for k in ("hygiene", "toilet", "dressing", "medication", "cooking", "eating",
                                                     "housekeeping", "paperwork"))
            + "".join(f"&mobility.{k}=2" for k in ("shopping", "transport", "outdoor_walk", "indoors", "bed"))
-           + "&medical_indications=no&lives_alone=yes&carer_absent=no&family_conflict=no&psychiatrist_recommends=none"
+           + "&medical_indications_kinds=none&lives_by_self=yes&relatives_help=no&carer_absent=no&family_conflict=no"
+           + "&psychiatrist_recommends=none"
            + "&income=32000&members=1&action=result")
 
 

@@ -14,9 +14,11 @@ import pytest
 
 from socmethod.serving.voila import voila_command, voila_env
 from tests.support.page_driver import (
+    ELDERLY_ANSWERS,
     accessibility_problems,
     answer_case,
     answer_elderly,
+    answer_question,
     free_port,
     launch,
     pdf_pages,
@@ -109,11 +111,24 @@ def test_category_without_a_table_says_so(page):
     assert "Traceback" not in page.content()
 
 
+MOTOR = "Нарушения опорно-двигательного аппарата: трудно ходить, двигать руками или ногами"
+IMPAIRMENTS = "Какие нарушения здоровья есть у человека? Отметьте все, что есть."
+CHILD_ANSWERS = {IMPAIRMENTS: [MOTOR],
+                 "Что написали врачи о медицинских показаниях? Отметьте всё, что есть.": ["Ничего из этого"],
+                 "Живёт один (одна), нет родных, которые помогают?": "Нет",
+                 "Те, кто обычно ухаживает, временно не могут (болезнь, командировка, отпуск)?": "Нет",
+                 "Есть ли конфликт в семье, насилие, зависимость кого-то из живущих вместе?": "Нет",
+                 "Есть ли в ИПРА рекомендации по социальной реабилитации?": "Да"}
+ADULT_ANSWERS = {**ELDERLY_ANSWERS, "Есть ли в ИПРА рекомендации по социальной реабилитации?": "Да",
+                 "Живёт ли человек в квартире социального назначения?": "Нет",
+                 "Нуждается ли человек в социально-трудовой реабилитации?": "Нет"}
+
+
 def test_disabled_child_case_shows_the_childrens_programmes(page):
     # Physical impairment, self-care and mobility degree 1, ИПРА social rehabilitation: seed lines
     # 1161 (day care up to 4 h, children's N 40) and 1162 (over 4 h, children's N 41).
     answer_case(page, "Ребёнок-инвалид старше 3 лет", "Справляется сам, но с трудом, медленно", "Сам, но с трудом",
-                ["Нет", "Нет", "Нет", "Нет", "Да"], extra=["Физические: трудно двигаться, нарушения опорно-двигательного аппарата"])
+                CHILD_ANSWERS)
     page.wait_for_selector("text=Вам могут предложить")
     body = page.inner_text("body")
     assert "программа N 40" in body and "программа N 41" in body
@@ -122,7 +137,7 @@ def test_disabled_child_case_shows_the_childrens_programmes(page):
 
 def test_no_recommendation_message(page):
     answer_case(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
-                "С помощью других или с ходунками, коляской", ["Нет", "Да", "Нет", "Нет"], extra=["Нет инвалидности"])
+                "С помощью других или с ходунками, коляской", {**ELDERLY_ANSWERS, "Группа инвалидности": "Нет инвалидности"})
     page.wait_for_selector("text=По этим ответам методика не называет формы обслуживания")
 
 
@@ -182,11 +197,13 @@ def test_arrow_keys_choose_within_a_question_and_tab_moves_to_the_next(page):
     page.keyboard.press("Space")
     page.wait_for_selector("text=Группа инвалидности")
     page.keyboard.press("ArrowDown")            # the next answer: working age with a disability
-    page.wait_for_selector("text=Какие нарушения главные?")
+    page.wait_for_selector("text=Какие нарушения здоровья есть у человека?")
     assert group.get_by_role("radio").nth(1).is_checked()
     page.keyboard.press("Tab")                  # leaves the group for the next question's answers
-    focused = page.evaluate("document.activeElement.getAttribute('name')")
-    assert focused and focused != first.get_attribute("name")
+    # The next question's first answer: which difficulties the person has, ticked (a checkbox).
+    focused = page.evaluate("""() => { const el = document.activeElement;
+        const box = el.closest('.sm-question'); return [el.type, box && box.querySelector('.sm-qtext').textContent]; }""")
+    assert focused == ["checkbox", "Какие нарушения здоровья есть у человека? Отметьте все, что есть."]
 
 
 def test_a_relative_is_told_to_bring_their_own_documents(page):
@@ -215,3 +232,46 @@ def test_print_summary_is_one_a4_page_without_personal_data(page):
     page.get_by_role("radiogroup", name="Есть ли конфликт в семье, насилие, зависимость кого-то из живущих вместе?") \
         .get_by_role("radio", name="Да").check()
     page.locator(".sm-print").wait_for(state="detached")
+
+
+def test_difficulties_not_categories_decide_the_working_age_programmes(page):
+    # Intellectual with motor difficulties: «множественные нарушения» by line 804, so the rows of
+    # impairment «multiple»: home N 14, day care over 4 h N 15, temporary residential N 16.
+    answer_case(page, "Человек трудоспособного возраста с инвалидностью", "Нужна частичная помощь или приспособления",
+                "С помощью других или с ходунками, коляской",
+                {**ADULT_ANSWERS, IMPAIRMENTS: ["Нарушения умственного развития (интеллекта)", MOTOR]})
+    page.wait_for_selector("text=На дому — программа N 14")
+    body = page.inner_text("body")
+    assert "программа N 15" in body and "программа N 16" in body
+    assert "Как методика учла ваши ответы" in body and "множественные нарушения развития" in body
+    assert "ножествен" not in page.locator(".sm-question").filter(has_text="Какие нарушения здоровья").inner_text()
+    # Motor with sensory and nothing intellectual: its named reading (both categories' rows, line 804).
+    box = page.locator(".sm-question").filter(has=page.locator(".sm-qtext", has_text=IMPAIRMENTS))
+    box.get_by_text("Нарушения умственного развития (интеллекта)", exact=True).click()
+    box.get_by_text("Нарушения зрения или слуха", exact=True).click()
+    page.wait_for_selector("text=программа N 32")      # the sensory rows: both ticks have arrived
+    body = page.inner_text("body")
+    assert "программа N 14" not in body and "программа N 19" in body
+    assert "вместе с сенсорными" in body and "обе категории" in body
+    # «Не знаю» stands alone: it unticks the others, and the page says what to do instead of naming a code.
+    box.get_by_text("Не знаю", exact=True).click()
+    page.wait_for_selector("text=Без этого ответа методика не называет формы обслуживания")
+    assert box.locator("input[type=checkbox]:checked").count() == 1
+    assert "impairment" not in page.inner_text("body")
+
+
+def test_loneliness_is_answered_in_parts(page):
+    couple = "Живёт ли человек только вдвоём с мужем (женой), без других родственников?"
+    answers = {**ELDERLY_ANSWERS, "Живёт ли человек один (одна)?": "Нет"}
+    answer_case(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
+                "С помощью других или с ходунками, коляской", answers)
+    question = page.locator(".sm-question").filter(has=page.locator(".sm-qtext", has_text=couple))
+    question.wait_for()                                 # asked: the person does not live alone
+    answer_question(page, couple, "Да")
+    # A couple living alone without helping relatives is «одиночество» (reading loneliness_couple, line 784):
+    # the lonely 78-year-old's home N 1 and temporary residential N 4.
+    page.wait_for_selector("text=На дому — программа N 1")
+    assert "Стационарная форма при временном проживании — программа N 4" in page.inner_text("body")
+    answer_question(page, "Живёт ли человек один (одна)?", "Да")
+    question.wait_for(state="hidden")                   # who lives alone is no couple living alone
+    assert "На дому — программа N 1" in page.inner_text("body")

@@ -1,6 +1,8 @@
 """The calculator's logic and widgets, driven as a visitor would click (no browser needed)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from socmethod.apps.public.calculator import Calculator
@@ -13,21 +15,35 @@ ELDERLY_ANSWERS = {
     **{f"self_care.{k}": 2 for k in ("hygiene", "toilet", "dressing", "medication", "cooking", "eating",
                                      "housekeeping", "paperwork")},
     **{f"mobility.{k}": 2 for k in ("shopping", "transport", "outdoor_walk", "indoors", "bed")},
-    "medical_indications": "no", "lives_alone": "yes", "carer_absent": "no", "family_conflict": "no",
-    "psychiatrist_recommends": "none",
+    # Lives alone, no relatives who help: «одиноко проживающий» (survey act, line 898) -> «одиночество».
+    "medical_indications_kinds": ["none"], "lives_by_self": "yes", "relatives_help": "no", "carer_absent": "no",
+    "family_conflict": "no", "psychiatrist_recommends": "none",
 }
+ADULT_ANSWERS = {**{k: v for k, v in ELDERLY_ANSWERS.items() if k != "category"}, "category": "disabled_adult",
+                 "impairments": ["motor"], "ipra_social_rehabilitation": "yes", "social_housing_flat": "no",
+                 "needs_social_labour_rehab": "no"}
 
 
 def test_case_from_answers_maps_plain_answers():
     case = case_from_answers({**ELDERLY_ANSWERS, "family_conflict": "unknown"})
-    assert case["lives_alone"] is True and case["carer_absent"] is False and case["family_conflict"] is None
+    assert case["lives_by_self"] is True and case["relatives_help"] is False and case["carer_absent"] is False
+    assert case["family_conflict"] is None and case["medical_indications_kinds"] == []
+    # What the tables read is left to the engine, which derives it from these answers.
+    assert case["lives_alone"] is None and case["medical_indications"] is None
+    # Who lives alone is not asked whether they live as a couple: that answer is not in the case.
+    assert case["couple_living_alone"] is None
     assert case["self_care"]["paperwork"] == 2 and sum(case["mobility"].values()) == 10
 
 
 def _click_through(calc: Calculator, answers: dict) -> None:
     calc.controls["category"].value = answers["category"]
     for key, value in answers.items():
-        if key != "category":
+        if key == "category":
+            continue
+        if isinstance(value, list):         # a ticked question: tick these answers, untick the others
+            for box in calc.controls[key].ticks:
+                box.value = box.answer in value
+        else:
             calc.controls[key].value = value
 
 
@@ -47,12 +63,13 @@ def test_unanswered_questions_are_counted_not_assumed():
     calc.controls["category"].value = "elderly"
     assert "Осталось ответить" in calc.result.value
     # Only the elderly questions are shown: no impairment, no ИПРА question.
-    assert "impairment" not in calc.controls and "ipra_social_rehabilitation" not in calc.controls
+    assert "impairments" not in calc.controls and "ipra_social_rehabilitation" not in calc.controls
 
 
 def test_unknown_answer_shows_what_the_result_depends_on():
     calc = Calculator()
-    _click_through(calc, {**ELDERLY_ANSWERS, "lives_alone": "unknown"})
+    _click_through(calc, {**ELDERLY_ANSWERS, "lives_by_self": "unknown", "couple_living_alone": "unknown",
+                          "relatives_help": "unknown"})
     assert "Зависит от ответов «не знаю»" in calc.result.value
 
 
@@ -139,7 +156,7 @@ def test_print_summary_carries_answers_and_result_and_no_personal_fields():
     # The bureau's hours (seed 000, lines 94-99) and the deadlines in words go with it.
     assert "13:00–13:48" in text and "обследование — до " in text and " г." in text
     assert not re.search(r"Фамилия|паспорт серии|СНИЛС", doc)
-    calc.controls["lives_alone"].value = "no"
+    calc.controls["lives_by_self"].value = "no"
     assert calc.summary.value == ""          # a changed answer withdraws the old summary
 
 
@@ -198,7 +215,8 @@ def test_violence_tells_to_call_112_on_the_page_and_in_the_summary():
     assert "звоните 112" in calc.prepare_summary()
     calc.urgent_checks["violence"].value = False
     calc.urgent_checks["no_food"].value = True
-    assert "112" not in calc.result.value and "112" not in calc.prepare_summary()
+    # No 112 as a number anywhere (a seed line such as «стр. 1128» is not one).
+    assert not re.search(r"(?<!\d)112(?!\d)", calc.result.value + calc.prepare_summary())
 
 
 def test_summary_deadlines_are_dated_in_words_with_the_year_once():
@@ -234,7 +252,7 @@ def test_changing_the_category_closes_the_old_questions():
     calc.controls["category"].value = "elderly"
     assert old_radio.comm is None                     # closed: gone from the kernel and the page
     assert calc.controls["self_care.hygiene"] is not old_radio
-    assert "impairment" not in calc.controls          # the working-age question went with its category
+    assert "impairments" not in calc.controls         # the working-age question went with its category
     assert len(_instances) == count                   # the same questions again, no dead models left
 
 
@@ -269,9 +287,7 @@ def test_documents_say_how_they_count_and_keep_every_mark_of_appendix_2():
     assert "обстоятельство подтверждается документами, отмеченными для него в методике" in page
     # A working-age person with a disability who needs rehabilitation: the ИПРА with footnote <2> (line 1107).
     calc = Calculator()
-    _click_through(calc, {**{k: v for k, v in ELDERLY_ANSWERS.items() if k != "category"},
-                          "category": "disabled_adult", "impairment": "physical", "ipra_social_rehabilitation": "yes",
-                          "social_housing_flat": "no", "needs_social_labour_rehab": "yes"})
+    _click_through(calc, {**ADULT_ANSWERS, "needs_social_labour_rehab": "yes"})
     page = re.sub(r"<[^>]+>", "", calc.result.value)
     assert "реабилитационные услуги" in page and "В ИПРА должны быть рекомендации по социальной" in page
     # Form 1 footnote <1> (no fixed abode): the alternative documents, one of them (seed lines 1101-1105).
@@ -313,3 +329,200 @@ def test_phone_and_hours_come_from_the_one_place_that_cites_them(tmp_path, monke
     finally:
         monkeypatch.delenv("SOCMETHOD_DATA")
         calculator.texts.cache_clear()
+
+
+# --- issue 13: difficulties, not categories; loneliness one thing at a time; what was derived, and why -----
+
+def _offers(view: dict) -> list[tuple]:
+    return [(o["code"], tuple(o["ripso"]), o["rule"]) for o in view["offers"]]
+
+
+def test_a_disabled_person_is_asked_which_difficulties_they_have_never_a_category():
+    from socmethod.apps.public.model import questions
+    from socmethod.core.ruleset import bundled_ruleset
+    plain = bundled_ruleset().spec["questions"]["impairments"]
+    for category in ("disabled_adult", "disabled_child"):
+        asked = {q.key: q for q in questions(category)}
+        assert "impairment" not in asked
+        q = asked["impairments"]
+        # The rule set's own question and answers (checked against lines 802-807 in test_derivations), ticked
+        # several at once, and «Не знаю» standing alone.
+        assert q.many and q.text == plain["question"] == "Какие нарушения здоровья есть у человека? Отметьте все, что есть."
+        assert [text for _, text in q.options] == [o["text"] for o in plain["options"].values()] + ["Не знаю"]
+        assert q.exclusive == ("unknown",) and q.required
+        words = " ".join([q.text, q.hint] + [text for _, text in q.options]).lower()
+        assert "множествен" not in words and "трудно ходить, двигать руками или ногами" in words
+        assert "зрения или слуха" in words
+    # Nowhere in the calculator's wording is a citizen asked to choose «множественные».
+    calc = Calculator()
+    calc.controls["category"].value = "disabled_adult"
+    shown = " ".join(str(getattr(w, "value", "")) + str(getattr(w, "description", ""))
+                     for w in _widgets(calc.page))
+    assert "ножествен" not in shown
+
+
+def _widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _widgets(child)
+
+
+def test_intellectual_with_motor_gets_what_multiple_gets():
+    from socmethod.core.engine import assess
+    view = build_view({**ADULT_ANSWERS, "impairments": ["intellectual", "motor"]})
+    case = case_from_answers({**ADULT_ANSWERS, "impairments": ["intellectual", "motor"]})
+    named = assess({**{k: v for k, v in case.items() if k != "impairments"}, "impairment": "multiple"})
+    assert view["status"] == "complete"
+    assert _offers(view) == [(r["form"], tuple(r["ripso"]), r["rule"]) for r in named["recommendations"]]
+    assert [o["rule"] for o in view["offers"]] == ["3.2-multiple-home", "3.2-multiple-day_care_over_4h",
+                                                   "3.2-multiple-residential_temporary"]
+    # The result says what the kit derived, and from which lines (804: «одновременно нарушения умственного
+    # развития и двигательные и/или сенсорные»).
+    why = " ".join(view["derived"])
+    assert "множественные нарушения развития" in why and "стр. 804" in why
+    assert "Как методика учла ваши ответы" in render("public/result.html.j2", view=view)
+
+
+def test_motor_with_sensory_gets_its_named_reading():
+    view = build_view({**ADULT_ANSWERS, "impairments": ["motor", "sensory"]})
+    rules = [o["rule"] for o in view["offers"]]
+    # Reading impairments_motor_sensory (line 804), default «both»: the rows of the physical and of the sensory
+    # impairments, never those of «множественные» (N 14-18).
+    assert any(r.startswith("3.2-physical-") for r in rules) and any(r.startswith("3.2-sensory-") for r in rules)
+    assert not any(r.startswith("3.2-multiple-") for r in rules)
+    why = " ".join(view["derived"])
+    assert "Двигательные нарушения (или инвалидность по общему заболеванию) вместе с сенсорными" in why
+    assert "обе категории" in why
+
+
+def test_not_knowing_the_impairments_says_what_to_do_without_a_code():
+    calc = Calculator()
+    _click_through(calc, {**ADULT_ANSWERS, "impairments": ["unknown"]})
+    page = calc.result.value
+    assert calc.view["status"] == "undetermined"
+    assert "Без этого ответа методика не называет формы обслуживания" in page and "ИПРА, справке МСЭ" in page
+    assert "impairment" not in page and "Не заполнено" not in page and "Вам могут предложить" not in page
+    assert "Куда обращаться" in page           # where to go is still shown
+
+
+def test_ticking_an_answer_that_stands_alone_unticks_the_others():
+    calc = Calculator()
+    _click_through(calc, {**ADULT_ANSWERS, "impairments": ["intellectual", "sensory"]})
+    boxes = {box.answer: box for box in calc.controls["impairments"].ticks}
+    boxes["unknown"].value = True
+    assert calc.answers["impairments"] == ["unknown"] and not boxes["intellectual"].value
+    boxes["motor"].value = True
+    assert calc.answers["impairments"] == ["motor"] and not boxes["unknown"].value
+    medical = {box.answer: box for box in calc.controls["medical_indications_kinds"].ticks}
+    # Early help is offered for a child only (table 3.3, line 1181).
+    assert "early_help" not in medical and set(medical) >= {"constant_care", "alarm_button", "ipra", "none", "unknown"}
+    medical["constant_care"].value = True
+    assert calc.answers["medical_indications_kinds"] == ["constant_care"]
+
+
+def test_loneliness_is_asked_one_thing_at_a_time():
+    from socmethod.apps.public.model import missing, questions
+    calc = Calculator()
+    calc.controls["category"].value = "elderly"
+    keys = [q.key for q in questions("elderly")]
+    assert "lives_alone" not in keys
+    assert keys.index("lives_by_self") < keys.index("couple_living_alone") < keys.index("relatives_help")
+    couple = calc.conditional["couple_living_alone"][1]
+    assert couple.layout.display == ""                 # not answered yet: the question is there
+    calc.controls["lives_by_self"].value = "yes"
+    assert couple.layout.display == "none"             # who lives alone is no couple living alone
+    left = [q.key for q in missing(calc.model_answers())]
+    assert "couple_living_alone" not in left and "relatives_help" in left
+    calc.controls["lives_by_self"].value = "no"
+    assert couple.layout.display == ""
+    # A couple living alone without helping relatives is «одиночество» (reading loneliness_couple, line 784):
+    # the lonely 78-year-old's programmes, home N 1 and temporary residential N 4.
+    _click_through(calc, {**ELDERLY_ANSWERS, "lives_by_self": "no", "couple_living_alone": "yes"})
+    offers = [(o["code"], o["ripso"]) for o in calc.view["offers"]]
+    assert ("home", [1]) in offers and ("residential_temporary", [4]) in offers
+    assert "одиноко проживающая супружеская пара" in " ".join(calc.view["derived"])
+    # Living with the family: not lonely, so no N 1.
+    _click_through(calc, {**ELDERLY_ANSWERS, "lives_by_self": "no", "couple_living_alone": "no"})
+    assert ("home", [1]) not in [(o["code"], o["ripso"]) for o in calc.view["offers"]]
+    # A disabled child keeps the one question of the table's column.
+    assert "lives_alone" in [q.key for q in questions("disabled_child")]
+    assert "lives_by_self" not in [q.key for q in questions("disabled_child")]
+
+
+def test_medical_indications_are_asked_by_kind():
+    calc = Calculator()
+    _click_through(calc, {**ELDERLY_ANSWERS, "medical_indications_kinds": ["constant_care"]})
+    assert calc.view["status"] == "complete"
+    assert "Наличие медицинских показаний: да" in " ".join(calc.view["derived"])
+    _click_through(calc, {**ELDERLY_ANSWERS, "medical_indications_kinds": ["unknown"]})
+    assert calc.view["status"] == "complete"
+    assert "Наличие медицинских показаний" not in " ".join(calc.view["derived"])   # nothing to derive from
+
+
+def test_figures_from_outside_the_seeds_are_gone_or_sourced():
+    from socmethod.apps.public.wording import texts
+    t = texts()
+    words = repr(t)
+    # 405-р names no pension age and no МФЦ (issue 13.6): the page says only what the seed supports.
+    assert "55 лет" not in words and "60 лет" not in words and "МФЦ" not in words
+    assert "законный представитель" in t["where"]["text"] and "по почте" in t["where"]["text"]
+    assert "п. 2.1 и 2.3" in t["where"]["sources"]
+    # The forms' explanations retell 442-ФЗ ст. 19: marked a paraphrase in the data and where shown.
+    assert t["form_hints"]["paraphrase"] is True and t["form_hints"]["verified"] is False
+    calc = Calculator()
+    _click_through(calc, ELDERLY_ANSWERS)
+    assert "пересказ простыми словами ст. 19 Федерального закона от 28.12.2013 N 442-ФЗ, не текст закона" in calc.result.value
+
+
+@pytest.mark.parametrize("edit, key", [
+    (lambda t: t["ticked"]["questions"]["impairments"]["add"].append("perhaps"), "ticked.questions.impairments.add"),
+    (lambda t: t["asked"]["when"].__setitem__("lives_by_self", {"unless": {"relatives_help": ["yes"]}}),
+     "asked.when.lives_by_self"),
+    (lambda t: t["flags"].__setitem__("lives_by_self", {"question": "Один?"}), "flags.lives_by_self"),
+    (lambda t: t["page"].__setitem__("exclusive", "Отметьте одно."), "page.exclusive"),
+    (lambda t: t["form_hints"].pop("paraphrase"), "form_hints.paraphrase"),
+    (lambda t: t["asked"]["optional"].append("no_such_key"), "asked.optional"),
+    (lambda t: t.__setitem__("surprise", "x"), "surprise"),
+])
+def test_the_new_wording_is_checked_too(edit, key):
+    import copy
+
+    from socmethod.apps.public.wording import check_texts, texts
+    from socmethod.core.errors import KitError
+    broken = copy.deepcopy(texts())
+    edit(broken)
+    with pytest.raises(KitError) as err:
+        check_texts(broken)
+    assert key in str(err.value) and "calculator.toml" in str(err.value)
+
+
+@pytest.mark.parametrize("old, new, code, place", [
+    ("paraphrase = true", 'paraphrase = "да"', "rule_set_invalid", "form_hints.paraphrase"),
+    ('show_result = "', 'show_resultz = "', "unknown_key", "page.show_resultz"),
+    ('[ticked.questions.impairments]\nadd = ["unknown"]', '[ticked.questions.impairments]\nadd = ["unknown", "maybe"]',
+     "bad_value", "ticked.questions.impairments.add[2]"),
+    ('"relatives_help",\n', '"relatives_helps",\n', "rule_set_invalid", "asked.optional[5]"),
+])
+def test_the_wording_file_is_checked_by_the_one_checker_when_loaded(tmp_path, monkeypatch, old, new, code, place):
+    """data/calculator.toml is refused when it is loaded (make app, make web), as the catalogue says, naming
+    the place in the checker's dotted style."""
+    import shutil
+
+    from socmethod.apps.public import wording
+    from socmethod.core.errors import KitError
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    path = data / "calculator.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("SOCMETHOD_DATA", str(data))
+    wording.texts.cache_clear()
+    try:
+        with pytest.raises(KitError) as err:
+            wording.texts()
+        assert (err.value.code, err.value.field) == (code, place)
+        assert "calculator.toml" in err.value.message
+    finally:
+        monkeypatch.delenv("SOCMETHOD_DATA")
+        wording.texts.cache_clear()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support.page_driver import (
+    ELDERLY_ANSWERS,
     axe_violations,
     launch,
     light_answer_case,
@@ -29,7 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 PARTIAL = "Нужна частичная помощь или приспособления"
 WITH_HELP = "С помощью других или с ходунками, коляской"
-ELDERLY_FLAGS = ["Нет", "Да", "Нет", "Нет"]   # medical indications, lives alone, carers away, conflict
+MOTOR = "Нарушения опорно-двигательного аппарата: трудно ходить, двигать руками или ногами"
+IMPAIRMENTS = "Какие нарушения здоровья есть у человека? Отметьте все, что есть."
+LIVES_ALONE = "Живёт ли человек один (одна)?"
+COUPLE = "Живёт ли человек только вдвоём с мужем (женой), без других родственников?"
+ADULT_ANSWERS = {**ELDERLY_ANSWERS, "Есть ли в ИПРА рекомендации по социальной реабилитации?": "Да",
+                 "Живёт ли человек в квартире социального назначения?": "Нет",
+                 "Нуждается ли человек в социально-трудовой реабилитации?": "Нет"}
 
 require_chromium("light page browser tests")
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -84,7 +91,7 @@ def _result(page) -> str:
 
 
 def _elderly(page, js: bool) -> None:
-    light_answer_case(page, "Пожилой человек", PARTIAL, WITH_HELP, ELDERLY_FLAGS, extra={"Группа инвалидности": "II группа"}, js=js)
+    light_answer_case(page, "Пожилой человек", PARTIAL, WITH_HELP, ELDERLY_ANSWERS, js=js)
 
 
 def test_lonely_elderly_person_gets_home_n1_and_temporary_residential_n4(page, js):
@@ -109,8 +116,12 @@ def test_lonely_elderly_person_gets_home_n1_and_temporary_residential_n4(page, j
 def test_disabled_child_sees_the_childrens_programmes(page, js):
     # Physical impairment, degrees 1/1, ИПРА social rehabilitation: seed lines 1161-1162, children's N 40, N 41.
     light_answer_case(page, "Ребёнок-инвалид старше 3 лет", "Справляется сам, но с трудом, медленно", "Сам, но с трудом",
-                      ["Нет", "Нет", "Нет", "Нет", "Да"],
-                      extra={"Какие нарушения главные?": "Физические: трудно двигаться, нарушения опорно-двигательного аппарата"},
+                      {IMPAIRMENTS: [MOTOR],
+                       "Что написали врачи о медицинских показаниях? Отметьте всё, что есть.": ["Ничего из этого"],
+                       "Живёт один (одна), нет родных, которые помогают?": "Нет",
+                       "Те, кто обычно ухаживает, временно не могут (болезнь, командировка, отпуск)?": "Нет",
+                       "Есть ли конфликт в семье, насилие, зависимость кого-то из живущих вместе?": "Нет",
+                       "Есть ли в ИПРА рекомендации по социальной реабилитации?": "Да"},
                       js=js)
     light_show_result(page, js)
     result = _result(page)
@@ -131,15 +142,17 @@ def test_urgent_help_comes_first(page, js):
 
 
 def test_no_recommendation_message(page, js):
-    light_answer_case(page, "Пожилой человек", PARTIAL, WITH_HELP, ["Нет", "Да", "Нет", "Нет"],
-                      extra={"Группа инвалидности": "Нет инвалидности"}, js=js)
+    light_answer_case(page, "Пожилой человек", PARTIAL, WITH_HELP, {**ELDERLY_ANSWERS, "Группа инвалидности": "Нет инвалидности"},
+                      js=js)
     light_show_result(page, js)
     assert "По этим ответам методика не называет формы обслуживания" in _result(page)
 
 
 def test_an_unknown_answer_shows_what_the_result_depends_on(page, js):
     _elderly(page, js)
-    page.get_by_role("group", name="Живёт один (одна), нет родных, которые помогают?").get_by_label("Не знаю").check()
+    page.get_by_role("group", name=LIVES_ALONE).get_by_label("Не знаю").check()
+    page.get_by_role("group", name=COUPLE).get_by_label("Не знаю").check()
+    page.get_by_role("group", name="Есть ли родственники, которые помогают или ухаживают?").get_by_label("Не знаю").check()
     if js:
         page.get_by_text("Зависит от ответов «не знаю»").wait_for()
     light_show_result(page, js)
@@ -196,7 +209,7 @@ def test_keyboard_only(browser, server, js):
             pg.keyboard.press("Tab")                           # the «Показать вопросы» button
             assert pg.evaluate("document.activeElement.textContent") == "Показать вопросы"
             pg.keyboard.press("Enter")
-        pg.get_by_role("group", name="Какие нарушения главные?").wait_for()
+        pg.get_by_role("group", name=IMPAIRMENTS).wait_for()
         # Focus is visible wherever it is: the focused radio draws an outline.
         pg.get_by_role("group", name="Группа инвалидности").get_by_label("II группа", exact=True).focus()
         pg.keyboard.press("Space")
@@ -223,7 +236,7 @@ def test_no_axe_violation_on_any_page_of_the_flow(browser, server, js):
         pg.get_by_role("button", name="Показать результат").click()
         pg.locator(".sm-error-summary").wait_for()
         seen["errors"] = axe_violations(pg)
-        light_answer_case(pg, "Пожилой человек", PARTIAL, WITH_HELP, ELDERLY_FLAGS, extra={"Группа инвалидности": "II группа"},
+        light_answer_case(pg, "Пожилой человек", PARTIAL, WITH_HELP, ELDERLY_ANSWERS,
                           js=True)                          # the questions are on the page already
         light_choose(pg, "Нужна ли помощь прямо сегодня? Отметьте, что случилось (можно ничего не отмечать)",
                      "Нечего есть, не на что купить еду")
@@ -272,7 +285,8 @@ def test_with_javascript_the_result_follows_each_answer_without_a_reload(browser
         _elderly(pg, js=True)
         light_show_result(pg, js=True)
         assert "На дому — программа N 1" in _result(pg)
-        pg.get_by_role("group", name="Живёт один (одна), нет родных, которые помогают?").get_by_label("Нет").check()
+        pg.get_by_role("group", name=LIVES_ALONE).get_by_label("Нет").check()
+        pg.get_by_role("group", name=COUPLE).get_by_label("Нет").check()
         deadline = time.monotonic() + 10
         while "программа N 1\n" in _result(pg) + "\n" and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -280,3 +294,60 @@ def test_with_javascript_the_result_follows_each_answer_without_a_reload(browser
         assert navigations == []
     finally:
         pg.context.close()
+
+
+# --- issue 13: difficulties, not categories; loneliness in parts (JavaScript on and off) -------------------
+
+def test_intellectual_with_motor_difficulties_get_the_multiple_impairments_programmes(page, js):
+    # «Множественные нарушения» by line 804: intellectual together with motor -> N 14, N 15, N 16.
+    light_answer_case(page, "Человек трудоспособного возраста с инвалидностью", PARTIAL, WITH_HELP,
+                      {**ADULT_ANSWERS, IMPAIRMENTS: ["Нарушения умственного развития (интеллекта)", MOTOR]}, js=js)
+    light_show_result(page, js)
+    result = _result(page)
+    assert "На дому — программа N 14" in result and "программа N 15" in result and "программа N 16" in result
+    assert "Как методика учла ваши ответы" in result and "множественные нарушения развития" in result
+    assert "ножествен" not in page.locator("#sm-questions").inner_text()
+
+
+def test_motor_with_sensory_difficulties_get_their_named_reading(page, js):
+    light_answer_case(page, "Человек трудоспособного возраста с инвалидностью", PARTIAL, WITH_HELP,
+                      {**ADULT_ANSWERS, IMPAIRMENTS: [MOTOR, "Нарушения зрения или слуха"]}, js=js)
+    light_show_result(page, js)
+    result = _result(page)
+    # Reading impairments_motor_sensory (line 804), default: the physical and the sensory rows, not N 14-18.
+    assert "программа N 19" in result and "программа N 32" in result and "программа N 14" not in result
+    assert "вместе с сенсорными" in result and "обе категории" in result
+
+
+def test_loneliness_is_answered_in_parts(page, js):
+    answers = {**ELDERLY_ANSWERS, LIVES_ALONE: "Нет", COUPLE: "Да"}
+    light_answer_case(page, "Пожилой человек", PARTIAL, WITH_HELP, answers, js=js)
+    light_show_result(page, js)
+    # A couple living alone without helping relatives is «одиночество» (reading loneliness_couple, line 784).
+    result = _result(page)
+    assert "На дому — программа N 1" in result and "Стационарная форма при временном проживании — программа N 4" in result
+    assert "одиноко проживающая супружеская пара" in result
+    page.get_by_role("group", name=LIVES_ALONE).get_by_label("Да", exact=True).check()
+    if not js:
+        page.get_by_role("button", name="Показать результат").click()
+    # Who lives alone is not asked about a spouse: the question goes (with the script at once).
+    page.locator("#q-couple_living_alone").wait_for(state="hidden")
+    assert "На дому — программа N 1" in _result(page)
+
+
+def test_not_knowing_the_difficulties_is_one_tick_and_says_what_to_do(page, js):
+    light_answer_case(page, "Человек трудоспособного возраста с инвалидностью", PARTIAL, WITH_HELP,
+                      {**ADULT_ANSWERS, IMPAIRMENTS: [MOTOR]}, js=js)
+    group = page.get_by_role("group", name=IMPAIRMENTS)
+    group.get_by_label("Не знаю", exact=True).check()
+    if js:      # the script unticks the other answer
+        page.get_by_text("Без этого ответа методика не называет формы обслуживания").wait_for()
+        assert not group.get_by_label(MOTOR, exact=True).is_checked()
+    else:       # without it the page says that «Не знаю» stands alone, at the field
+        light_show_result(page, js)
+        assert "Отметьте «Не знаю» без других ответов" in page.locator("#q-impairments-error").inner_text()
+        group.get_by_label("Не знаю", exact=True).check()
+        group.get_by_label(MOTOR, exact=True).uncheck()
+        light_show_result(page, js)
+    assert "Без этого ответа методика не называет формы обслуживания" in _result(page)
+    assert "impairment" not in _result(page)

@@ -15,13 +15,16 @@ LEVELS_SELF_CARE = ("hygiene", "toilet", "dressing", "medication", "cooking", "e
 LEVELS_MOBILITY = ("shopping", "transport", "outdoor_walk", "indoors", "bed")
 ELDERLY = {"category": "elderly", "disability_group": "II",
            **{f"self_care.{k}": 2 for k in LEVELS_SELF_CARE}, **{f"mobility.{k}": 2 for k in LEVELS_MOBILITY},
-           "medical_indications": "no", "lives_alone": "yes", "carer_absent": "no", "family_conflict": "no",
-           "psychiatrist_recommends": "none"}
-CHILD = {"category": "disabled_child", "impairment": "physical",
+           "medical_indications_kinds": ["none"], "lives_by_self": "yes", "relatives_help": "no", "carer_absent": "no",
+           "family_conflict": "no", "psychiatrist_recommends": "none"}
+CHILD = {"category": "disabled_child", "impairments": ["motor"],
          **{f"self_care.{k}": 1 for k in ("hygiene", "toilet", "dressing", "eating")},
          **{f"mobility.{k}": 1 for k in ("distance", "outdoor_walk", "indoors", "bed")},
-         "medical_indications": "no", "lives_alone": "no", "carer_absent": "no", "family_conflict": "no",
+         "medical_indications_kinds": ["none"], "lives_alone": "no", "carer_absent": "no", "family_conflict": "no",
          "ipra_social_rehabilitation": "yes", "psychiatrist_recommends": "none"}
+ADULT = {**{k: v for k, v in ELDERLY.items() if k != "category"}, "category": "disabled_adult",
+         "impairments": ["intellectual", "motor"], "ipra_social_rehabilitation": "yes", "social_housing_flat": "no",
+         "needs_social_labour_rehab": "no"}
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +54,9 @@ def test_first_visit_asks_the_first_questions_and_names_no_other_host(client):
 
 def test_without_javascript_the_posted_form_brings_the_questions_then_the_result(client):
     page = client.post("/", data={"category": "elderly", "action": "next"}).text
-    assert "Группа инвалидности" in page and "Уход за собой" in page and "Какие нарушения главные?" not in page
-    assert "Осталось ответить на вопросов: 19" in text(page)   # group, 8 + 5 activities, 4 flags, psychiatrist
+    assert "Группа инвалидности" in page and "Уход за собой" in page and "Какие нарушения здоровья" not in page
+    # Group, 8 + 5 activities, the kinds of medical indications, 3 about loneliness, 2 flags, the psychiatrist.
+    assert "Осталось ответить на вопросов: 21" in text(page)
     assert "<div class=\"sm-error-summary\"" not in page   # nothing asked for yet: no errors shown
     page = client.post("/", data={**ELDERLY, "action": "result"}).text
     result = text(result_section(page))
@@ -60,16 +64,18 @@ def test_without_javascript_the_posted_form_brings_the_questions_then_the_result
     assert "На дому — программа N 1" in result and "Стационарная форма при временном проживании — программа N 4" in result
     assert "Какие документы взять" in result and "Сроки, если подать заявление сегодня" in result
     # The answers come back checked (carried in the form, not in any URL).
-    assert 'name="lives_alone" value="yes" checked' in page and 'name="self_care.hygiene" value="2" checked' in page
-    assert "Ваши ответы" in result and 'href="#q-lives_alone-1"' in page
+    assert 'name="lives_by_self" value="yes" checked' in page and 'name="self_care.hygiene" value="2" checked' in page
+    assert 'name="medical_indications_kinds" value="none" checked data-exclusive' in page
+    assert "Ваши ответы" in result and 'href="#q-lives_by_self-1"' in page
 
 
 def test_asking_for_the_result_too_early_lists_each_missing_answer(client):
     page = client.post("/", data={"category": "elderly", "disability_group": "II", "action": "result"}).text
-    assert page.count("<li><a href=\"#q-") == 18 and "Есть проблема" in page
+    assert page.count("<li><a href=\"#q-") == 20 and "Есть проблема" in page
     assert "<title>Ошибка: " in page
     # At the field too, tied to it for screen readers.
-    assert 'id="q-lives_alone-error"' in page and 'aria-describedby="q-lives_alone-hint q-lives_alone-error"' in page
+    assert 'id="q-lives_by_self-error"' in page and 'aria-describedby="q-lives_by_self-hint q-lives_by_self-error"' in page
+    assert "Отметьте хотя бы один ответ. Если ответ неизвестен, отметьте «Не знаю»." in page   # the ticked one
     assert "Если ответ неизвестен, выберите «Не знаю»" in page
     empty = client.post("/", data={"action": "result"}).text
     assert "Выберите, кто этот человек." in empty
@@ -87,8 +93,8 @@ def test_a_refused_income_is_shown_at_its_field(client):
 
 
 def test_a_tampered_answer_is_refused_at_its_question_not_guessed(client):
-    page = client.post("/", data={**ELDERLY, "lives_alone": "perhaps", "action": "result"}).text
-    error = page[page.index('id="q-lives_alone-error"'):]
+    page = client.post("/", data={**ELDERLY, "lives_by_self": "perhaps", "action": "result"}).text
+    error = page[page.index('id="q-lives_by_self-error"'):]
     assert "Выберите один из предложенных ответов." in error[:error.index("</p>")]
     assert "На дому — программа N 1" not in text(result_section(page))
 
@@ -112,7 +118,7 @@ def test_the_script_gets_the_same_fragments_the_page_shows(client):
     assert 'name="self_care.hygiene"' in answer["fragments"]["questions"]
     # The questions the page shows already are not sent again; another category's are.
     assert client.post("/api/v1/calculator", data={**ELDERLY, "shown": "elderly"}).json()["fragments"]["questions"] is None
-    assert "Какие нарушения главные?" in client.post("/api/v1/calculator", data={
+    assert "Какие нарушения здоровья есть у человека?" in client.post("/api/v1/calculator", data={
         "category": "disabled_adult", "shown": "elderly"}).json()["fragments"]["questions"]
     bad = client.post("/api/v1/calculator", data={**ELDERLY, "income": "abc"}).json()
     assert "доход" in bad["errors"]["income"].lower()
@@ -126,7 +132,12 @@ def _voila(answers: dict, urgent=(), who=None, income="") -> str:
         calc.controls["who"].value = who
     calc.controls["category"].value = answers["category"]
     for key, value in answers.items():
-        if key != "category":
+        if key == "category":
+            continue
+        if isinstance(value, list):
+            for box in calc.controls[key].ticks:
+                box.value = box.answer in value
+        else:
             calc.controls[key].value = int(value) if key.startswith(("self_care.", "mobility.")) else value
     calc.income.value = income
     return calc.result.value
@@ -135,9 +146,12 @@ def _voila(answers: dict, urgent=(), who=None, income="") -> str:
 @pytest.mark.parametrize("answers, urgent, who, income", [
     (ELDERLY, (), None, ""),
     (ELDERLY, (), "relative", "32000"),
-    ({**ELDERLY, "lives_alone": "unknown"}, (), None, "20000"),
-    ({**ELDERLY, "disability_group": "none", "lives_alone": "no"}, (), None, ""),
+    ({**ELDERLY, "lives_by_self": "unknown", "couple_living_alone": "unknown", "relatives_help": "unknown"}, (), None, "20000"),
+    ({**ELDERLY, "disability_group": "none", "lives_by_self": "no", "couple_living_alone": "no"}, (), None, ""),
     (CHILD, (), None, "15000"),
+    (ADULT, (), None, ""),
+    ({**ADULT, "impairments": ["motor", "sensory"], "medical_indications_kinds": ["constant_care"]}, (), None, ""),
+    ({**ADULT, "impairments": ["unknown"]}, (), None, ""),
     ({"category": "homeless"}, ("no_food", "violence"), None, ""),
     ({"category": "family"}, (), "self", ""),
     (ELDERLY, ("no_housing",), None, "-5"),
@@ -149,3 +163,40 @@ def test_the_same_answers_show_the_same_result_on_both_editions(client, answers,
         form["who"] = who
     light = text(result_section(client.post("/", data=form).text))
     assert voila and light.startswith(voila), (voila[:300], light[:300])
+
+
+# --- issue 13 on the light page: difficulties, loneliness in parts, answers that stand alone ---------------
+
+def test_the_couple_question_is_left_out_for_who_lives_alone(client):
+    page = client.post("/", data={"category": "elderly", "action": "next"}).text
+    assert '<div class="sm-field" id="q-couple_living_alone" data-unless="lives_by_self=yes">' in page      # shown
+    page = client.post("/", data={"category": "elderly", "lives_by_self": "yes", "action": "next"}).text
+    assert 'id="q-couple_living_alone" data-unless="lives_by_self=yes" hidden>' in page
+    assert "Осталось ответить на вопросов: 19" in text(page)        # 21 less the two answered or left out
+    answer = client.post("/api/v1/calculator", data={"category": "elderly", "lives_by_self": "yes", "shown": "elderly"}).json()
+    assert answer["hidden"] == ["q-couple_living_alone"]
+    answer = client.post("/api/v1/calculator", data={"category": "elderly", "lives_by_self": "no", "shown": "elderly"}).json()
+    assert answer["hidden"] == []
+    # An answer to a question left out is not used: who lives alone and says «couple» is not refused.
+    result = text(result_section(client.post("/", data={**ELDERLY, "couple_living_alone": "yes", "action": "result"}).text))
+    assert "На дому — программа N 1" in result
+
+
+def test_a_ticked_answer_that_stands_alone_with_another_is_refused_at_its_field(client):
+    page = client.post("/", data={**ADULT, "impairments": ["motor", "unknown"], "action": "result"}).text
+    error = page[page.index('id="q-impairments-error"'):]
+    assert "Отметьте «Не знаю» без других ответов или снимите эту отметку." in error[:error.index("</p>")]
+    assert 'href="#q-impairments-1"' in page and "Вам могут предложить" not in result_section(page)
+    # The answers that stand alone follow GOV.UK's «или».
+    field = page[page.index('id="q-impairments"'):page.index('id="q-disability_group"')]
+    assert '<div class="sm-divider">или</div>' in field and field.count("data-exclusive") == 1
+
+
+def test_the_result_says_what_was_derived_and_why(client):
+    result = text(result_section(client.post("/", data={**ADULT, "action": "result"}).text))
+    assert "Как методика учла ваши ответы" in result
+    assert "Вид нарушений развития: множественные нарушения развития" in result and "стр. 804" in result
+    assert "Одиночество (одинокий, одиноко проживающий): да" in result
+    assert "На дому — программа N 14" in result
+    unknown = text(result_section(client.post("/", data={**ADULT, "impairments": "unknown", "action": "result"}).text))
+    assert "Без этого ответа методика не называет формы обслуживания" in unknown and "impairment" not in unknown

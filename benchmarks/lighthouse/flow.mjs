@@ -25,8 +25,8 @@ const answers = {
   "self_care.hygiene": "2", "self_care.toilet": "2", "self_care.dressing": "2", "self_care.medication": "2",
   "self_care.cooking": "2", "self_care.eating": "2", "self_care.housekeeping": "2", "self_care.paperwork": "2",
   "mobility.shopping": "2", "mobility.transport": "2", "mobility.outdoor_walk": "2", "mobility.indoors": "2",
-  "mobility.bed": "2", medical_indications: "no", lives_alone: "yes", carer_absent: "no", family_conflict: "no",
-  psychiatrist_recommends: "none",
+  "mobility.bed": "2", medical_indications_kinds: "none", lives_by_self: "yes", relatives_help: "no",
+  carer_absent: "no", family_conflict: "no", psychiatrist_recommends: "none",
 };
 const tick = (name, value) => page.$eval(`input[name="${name}"][value="${value}"]`, (el) => { el.checked = true; });
 
@@ -39,7 +39,9 @@ await page.$eval("#f-income", (el) => { el.value = "32000"; });
 await flow.navigate(async () => { await page.$eval("button[value=result]", (b) => b.click()); },
                     { name: "Результат (форма отправлена)" });
 await flow.startTimespan({ name: "Ответ изменён: скрипт обновляет результат" });
-await page.click('input[name="lives_alone"][value="no"]');
+// Not living alone after all: the spouse question appears; living with the family, not only a spouse.
+await page.click('input[name="lives_by_self"][value="no"]');
+await page.click('input[name="couple_living_alone"][value="no"]');
 await page.waitForFunction(() => !document.querySelector("#sm-result-body").textContent.includes("программа N 1"));
 await flow.endTimespan();
 await flow.snapshot({ name: "Результат после изменения ответа" });

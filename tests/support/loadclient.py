@@ -376,7 +376,11 @@ class WidgetSession:
 
 
 # -- the case used by the load benchmark and the tests ------------------------------------------------
-ELDERLY_FLAGS = ["Нет", "Да", "Нет", "Нет"]   # medical indications, lives alone, carers away, conflict
+# The yes / no / «не знаю» questions in page order: lives alone, only with a spouse (left out once «lives
+# alone» is answered: the page hides it and the calculator does not use it), relatives who help, carers
+# away, conflict. The medical indications are ticked: «Ничего из этого».
+ELDERLY_FLAGS = ["Да", "Нет", "Нет", "Нет", "Нет"]
+ELDERLY_TICKED = "Ничего из этого"
 
 
 async def answer_elderly(s: WidgetSession, timeout: float = 10.0, think: float = 0.0) -> tuple[list[float], float, str]:
@@ -400,6 +404,10 @@ async def answer_elderly(s: WidgetSession, timeout: float = 10.0, think: float =
     flags = [m for m in s.radios() if "Не знаю" in s.labels(m) and "Да" in s.labels(m)]
     if len(flags) != len(ELDERLY_FLAGS):
         raise ClientError("answer", f"expected {len(ELDERLY_FLAGS)} yes/no questions, found {len(flags)}")
+    for m in s.find("CheckboxModel", lambda state: state.get("description") == ELDERLY_TICKED):
+        if think:
+            await asyncio.sleep(think)
+        times.append(await s.update(m, {"value": True}, timeout))
     for m, label in zip(flags, ELDERLY_FLAGS):
         await click(m, label)
     if think:

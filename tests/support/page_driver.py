@@ -14,9 +14,18 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-# The reference visitor: a lonely elderly person with group II who needs partial help with everything.
-# Seed lines 1133 and 1137: home care N 1 and residential temporary N 4 (among others).
-ELDERLY_FLAGS = ["Нет", "Да", "Нет", "Нет"]   # medical indications, lives alone, carers away, conflict
+# The reference visitor: a lonely elderly person with group II who needs partial help with everything (lives
+# alone, no relatives who help: «одиночество», survey act line 898). Seed lines 1133 and 1137: home care N 1
+# and residential temporary N 4 (among others). {question: answer, or the answers ticked}, beside the
+# self-care and mobility levels and the psychiatrist's question.
+ELDERLY_ANSWERS = {
+    "Группа инвалидности": "II группа",
+    "Что написали врачи о медицинских показаниях? Отметьте всё, что есть.": ["Ничего из этого"],
+    "Живёт ли человек один (одна)?": "Да",
+    "Есть ли родственники, которые помогают или ухаживают?": "Нет",
+    "Те, кто обычно ухаживает, временно не могут (болезнь, командировка, отпуск)?": "Нет",
+    "Есть ли конфликт в семье, насилие, зависимость кого-то из живущих вместе?": "Нет",
+}
 
 
 def free_port() -> int:
@@ -29,32 +38,33 @@ def launch(playwright, extra_args: list[str] | None = None):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + (extra_args or []))
 
 
-def answer_flags(page, answers: list[str]) -> None:
-    """Answer the yes / no / don't know questions in page order."""
-    boxes = [g for g in page.locator(".widget-radio-box").all()
-             if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()]
-    assert len(boxes) == len(answers), f"{len(boxes)} yes/no questions on the page, {len(answers)} answers"
-    for box, answer in zip(boxes, answers):
-        box.get_by_text(answer, exact=True).click()
+def answer_question(page, question: str, answer) -> None:
+    """Answer one question of the Voila page, found by its text: click the answer, or each answer of a list
+    (a ticked question)."""
+    box = page.locator(".sm-question").filter(has=page.locator(".sm-qtext", has_text=question))
+    for label in answer if isinstance(answer, list) else [answer]:
+        box.get_by_text(label, exact=True).click()
 
 
-def answer_case(page, category: str, self_care: str, mobility: str, flags: list[str], extra=()) -> None:
-    """Pick the category, the extra single answers, one level for every activity, the flags and
-    "no psychiatrist's conclusion"."""
+def answer_case(page, category: str, self_care: str, mobility: str, answers: dict) -> None:
+    """Pick the category, one level for every activity, the `answers` ({question: answer or the answers
+    ticked}) and "no psychiatrist's conclusion"."""
     page.get_by_text(category).click()
-    for label in extra:
-        page.get_by_text(label, exact=True).click()
+    # The category's questions come as widgets, rendered one by one: wait for the psychiatrist's, which
+    # follows the activities, before collecting the activities' answers.
+    page.get_by_text("Такого заключения нет").wait_for()
     for el in page.get_by_text(self_care, exact=True).all():
         el.click()
     for el in page.get_by_text(mobility, exact=True).all():
         el.click()
-    answer_flags(page, flags)
+    for question, answer in answers.items():
+        answer_question(page, question, answer)
     page.get_by_text("Такого заключения нет").click()
 
 
 def answer_elderly(page) -> None:
     answer_case(page, "Пожилой человек", "Нужна частичная помощь или приспособления",
-                "С помощью других или с ходунками, коляской", ELDERLY_FLAGS, extra=["II группа"])
+                "С помощью других или с ходунками, коляской", ELDERLY_ANSWERS)
     page.wait_for_selector("text=Вам могут предложить")
 
 
@@ -196,25 +206,21 @@ def light_choose(page, question: str, answer: str) -> None:
     page.get_by_role("group", name=question, exact=True).get_by_label(answer, exact=True).check()
 
 
-def light_answer_case(page, category: str, self_care: str, mobility: str, flags: list[str], extra=None,
-                      js: bool = True, psychiatrist: str = "Такого заключения нет") -> None:
+def light_answer_case(page, category: str, self_care: str, mobility: str, answers: dict, js: bool = True,
+                      psychiatrist: str = "Такого заключения нет") -> None:
     """Answer the light page as a visitor would: the category (then, without JavaScript, «Показать
-    вопросы»), the `extra` single answers {question: answer}, one level for every activity, the yes / no
-    / «не знаю» questions in page order and the psychiatrist's question."""
+    вопросы»), one level for every activity, the `answers` ({question: answer, or the answers ticked}) and
+    the psychiatrist's question."""
     page.get_by_role("group", name="Кто этот человек?").get_by_label(category).check()
     if not js:
         page.get_by_role("button", name="Показать вопросы").click()
     page.locator("#sm-questions .sm-field").first.wait_for()
-    for question, answer in (extra or {}).items():
-        light_choose(page, question, answer)
     for level in (self_care, mobility):
         for field in page.locator("#sm-questions .sm-field").filter(has=page.get_by_label(level, exact=True)).all():
             field.get_by_label(level, exact=True).check()
-    boxes = [f for f in page.locator("#sm-questions .sm-field").all()
-             if f.get_by_label("Не знаю", exact=True).count() and f.get_by_label("Да", exact=True).count()]
-    assert len(boxes) == len(flags), f"{len(boxes)} yes/no questions on the page, {len(flags)} answers"
-    for box, answer in zip(boxes, flags):
-        box.get_by_label(answer, exact=True).check()
+    for question, answer in answers.items():
+        for label in answer if isinstance(answer, list) else [answer]:
+            light_choose(page, question, label)
     if psychiatrist:
         page.get_by_label(psychiatrist, exact=True).check()
 

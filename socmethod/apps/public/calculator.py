@@ -111,6 +111,9 @@ class Calculator:
         self.print_button.on_click(lambda _: self.prepare_summary())
         self.summary = self._html()
         self.controls: dict[str, object] = {}
+        # The boxes of the questions an earlier answer may leave out (shown and hidden as answers change).
+        self.conditional: dict[str, object] = {}
+        self._unticking = False
         self.urgent_box = self._urgent_controls()
         # Who asks changes no rule; a relative learns the page is for them too, and what else to bring.
         who, category = opening_questions()
@@ -133,9 +136,11 @@ class Calculator:
     def _vbox(self, children):
         return self.w.VBox(children, layout=self._plain)
 
-    def _question(self, text: str, *controls, hint: str = ""):
-        """A question and its answer controls in one box (the class is what a11y.js looks for)."""
-        box = self._vbox([self._html(render("public/voila/question.html.j2", text=text, hint=hint)), *controls])
+    def _question(self, text: str, *controls, hint: str = "", own_layout: bool = False):
+        """A question and its answer controls in one box (the class is what a11y.js looks for).
+        `own_layout`: the box is shown and hidden by itself, so it cannot share the common layout."""
+        children = [self._html(render("public/voila/question.html.j2", text=text, hint=hint)), *controls]
+        box = self.w.VBox(children, layout=self.w.Layout()) if own_layout else self._vbox(children)
         box.add_class("sm-question")
         return box
 
@@ -145,20 +150,40 @@ class Calculator:
         radio.question = question.text
         radio.observe(lambda change, key=question.key: self.set_answer(key, change["new"]), names="value")
         self.controls[question.key] = radio
-        return self._question(question.text, radio, hint=question.hint)
+        box = self._question(question.text, radio, hint=question.hint, own_layout=bool(question.unless))
+        if question.unless:
+            self.conditional[question.key] = (question, box)
+        return box
 
     def _checkboxes(self, question):
-        """A question whose answers are ticked, several at once (a set in the case format)."""
+        """A question whose answers are ticked, several at once (a set in the case format); an answer that
+        stands alone («Не знаю», «Ничего из этого») unticks the others, and another unticks it."""
         boxes = []
         for value, text in question.options:
             box = self.w.Checkbox(value=False, description=text, indent=False, layout=self._auto, style=self._check_style)
-            box.observe(lambda change, key=question.key: self.set_answer(key, self._ticked(key)), names="value")
             box.answer = value
+            box.alone = value in question.exclusive
+            box.observe(lambda change, key=question.key, box=box: self._tick(key, box, change["new"]), names="value")
             boxes.append(box)
-        group = self._question(question.text, *boxes, hint=question.hint)
+        group = self._question(question.text, *boxes, hint=question.hint, own_layout=bool(question.unless))
         group.ticks = boxes
         self.controls[question.key] = group
+        if question.unless:
+            self.conditional[question.key] = (question, group)
         return group
+
+    def _tick(self, key: str, box, ticked: bool) -> None:
+        if self._unticking:
+            return
+        if ticked:
+            self._unticking = True          # the unticked boxes' own changes make one answer, not several
+            try:
+                for other in self.controls[key].ticks:
+                    if other is not box and other.value and (box.alone or other.alone):
+                        other.value = False
+            finally:
+                self._unticking = False
+        self.set_answer(key, self._ticked(key))
 
     def _ticked(self, key: str) -> list:
         return [box.answer for box in self.controls[key].ticks if box.value]
@@ -207,6 +232,8 @@ class Calculator:
         # The previous category's questions go: their widgets are closed, or every change of category
         # would leave ~150 dead models in the kernel and the browser for the rest of the visit.
         self.controls = {k: c for k, c in self.controls.items() if k in ("who", "category")}
+        own_layouts = [box.layout for _, box in self.conditional.values()]     # not shared: they go too
+        self.conditional = {}
         boxes, section = [], ""
         for question in questions(self.answers.get("category")):
             if question.section and question.section != section:
@@ -216,6 +243,8 @@ class Calculator:
         self.questions.children = boxes
         for box in old:
             _close_tree(box)
+        for layout in own_layouts:
+            layout.close()
 
     def model_answers(self) -> dict:
         """The page's answers as the model takes them (model.build_view)."""
@@ -237,8 +266,13 @@ class Calculator:
         return document
 
     def update(self) -> None:
-        view = build_view(self.model_answers())
+        answers = self.model_answers()
+        view = build_view(answers)
         self.view = view
+        for question, box in self.conditional.values():
+            display = "" if question.asked(answers) else "none"
+            if box.layout.display != display:
+                box.layout.display = display
         self.urgent_now.value = render("public/urgent.html.j2", view=view)   # right under its question
         self.summary.value = ""         # an old summary would not match the new answers
         error = view["cost_error"] or {}

@@ -66,8 +66,8 @@ def _state(form: Mapping[str, list[str]] | None, action: str | None) -> dict:
         for key in view["missing"]:
             q = by_key[key]
             unknown = any(value == "unknown" for value, _ in q.options)
-            errors.setdefault(key, {"id": f"{q.dom_id}-1", "message": page["missing_unknown" if unknown else "missing"],
-                                    "question": q.text})
+            message = page["missing_ticked"] if q.many else page["missing_unknown" if unknown else "missing"]
+            errors.setdefault(key, {"id": f"{q.dom_id}-1", "message": message, "question": q.text})
     order = [q.key for q in asked] + list(COST_FIELDS)
     shown = sorted(errors.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else -1)
     # The error summary lists them when the visitor asked for the result; the fields show theirs always.
@@ -77,9 +77,11 @@ def _state(form: Mapping[str, list[str]] | None, action: str | None) -> dict:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A question as the page lays it out: ids, what describes it, and each answer as (element id, value,
-    text, ticked). Worked out here rather than in the template: a page has ~250 answers, and template logic
-    per answer is what a page costs (an object's attributes are also quicker for Jinja than a dict's keys)."""
+    """A question as the page lays it out: ids, what describes it, whether it is shown (a conditional one is
+    hidden while an earlier answer leaves it out: `unless`, "key=answer,answer …" for the page's script),
+    and each answer as (element id, value, text, ticked, stands alone, the divider before it). Worked out
+    here rather than in the template: a page has ~250 answers, and template logic per answer is what a
+    page costs (an object's attributes are also quicker for Jinja than a dict's keys)."""
     key: str
     id: str
     text: str
@@ -90,9 +92,11 @@ class Field:
     group: str
     describedby: str
     options: tuple
+    unless: str = ""
+    shown: bool = True
 
 
-def _field(question, value, error: str | None) -> Field:
+def _field(question, value, error: str | None, shown: bool = True) -> Field:
     if question.many:
         chosen = {str(v) for v in value or []}
     else:
@@ -100,18 +104,23 @@ def _field(question, value, error: str | None) -> Field:
     described = [f"{question.dom_id}-hint"] if question.hint else []
     if error:
         described.append(f"{question.dom_id}-error")
+    first_alone = next((v for v, _ in question.options if v in question.exclusive), None) if question.many else None
+    divider = texts()["ticked"]["divider"]
     return Field(question.key, question.dom_id, question.text, question.hint, error, question.section,
                  "checkbox" if question.many else "radio", "sm-checkboxes" if question.many else "sm-radios",
                  " ".join(described),
-                 tuple((f"{question.dom_id}-{n}", str(v), label, str(v) in chosen)
-                       for n, (v, label) in enumerate(question.options, start=1)))
+                 tuple((f"{question.dom_id}-{n}", str(v), label, str(v) in chosen, v in question.exclusive,
+                        divider if v == first_alone else "")
+                       for n, (v, label) in enumerate(question.options, start=1)),
+                 unless=" ".join(f"{key}={','.join(values)}" for key, values in question.unless), shown=shown)
 
 
 def _context(state: dict, assets: Mapping[str, str], api_url: str) -> dict:
     answers, errors = state["answers"], state["errors"]
 
     def field(question) -> Field:
-        return _field(question, answers.get(question.key), errors.get(question.key, {}).get("message"))
+        return _field(question, answers.get(question.key), errors.get(question.key, {}).get("message"),
+                      question.asked(answers))
     urgent = Question("urgent", "urgent", texts()["urgent"]["question"], "", tuple(urgent_options()), many=True)
     return {**state, "assets": assets, "api_url": api_url, "urgent_field": field(urgent),
             "opening": [field(q) for q in opening_questions()],
@@ -136,7 +145,8 @@ def _first_page(today: date, assets: tuple, api_url: str) -> str:
 def fragments(form: Mapping[str, list[str]], shown_category: str | None = None) -> dict:
     """What the page's script swaps in as answers change: the urgent help under its question, the
     questions of the chosen category (with the answers given; null when the page shows that category's
-    questions already, `shown_category`), the result, and each field's error."""
+    questions already, `shown_category`), the result, each field's error, and the ids of the conditional
+    questions the answers leave out (the script hides them)."""
     state = _state(form, None)
     context = _context(state, {}, "")
     view = state["view"]
@@ -149,6 +159,7 @@ def fragments(form: Mapping[str, list[str]], shown_category: str | None = None) 
                       render("public/light/questions.html.j2", **context),
                       "result": render("public/light/result.html.j2", **context)},
         "errors": {key: e["message"] for key, e in state["errors"].items()},
+        "hidden": [q.dom_id for q in questions(category) if not q.asked(state["answers"])],
         "rule_set": view["rule_set"],
     }
 

@@ -7,11 +7,14 @@ why, what depends on «не знаю», what would change the outcome, the messa
 early help, the cost, the documents, where to apply, the deadlines, the answers as shown. The templates
 under socmethod/render/templates/public/ lay a view out, the same partials on every page and on paper, so
 the two editions cannot drift apart. The questions themselves come from data: which keys a category is
-asked about from the rule set and data/calculator.toml [asked], their wording from data/calculator.toml.
+asked about from the rule set and data/calculator.toml [asked], their wording from data/calculator.toml and
+the rule set's [questions]. A citizen is asked what the survey act records (which difficulties the person
+has, whether they live alone, which medical indications), never a 405-р category: the engine derives the
+table keys from those answers, and the view says what it derived and why.
 
 Answers are a flat dict: "urgent" (situation ids), "who", "category", one entry per question key (a case key,
-or "self_care.hygiene" for a scale's activity), and the cost inputs "income", "members", "free_category".
-Nothing here keeps them: a view is computed and forgotten.
+or "self_care.hygiene" for a scale's activity; a list of the ticked answers for a ticked question), and the
+cost inputs "income", "members", "free_category". Nothing here keeps them: a view is computed and forgotten.
 """
 from __future__ import annotations
 
@@ -20,7 +23,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Mapping
 
-from socmethod.apps.public.wording import asked_keys, question_spec, texts
+from socmethod.apps.public.wording import (
+    SET_KINDS,
+    TICKED_EXTRAS,
+    asked_keys,
+    asked_unless,
+    derived_keys,
+    question_spec,
+    texts,
+)
 from socmethod.core.engine import assess
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import bundled_ruleset
@@ -42,7 +53,10 @@ COST_INPUTS = ("income", "members", "free_category")
 class Question:
     """One question as a page asks it. `key` is the answer's key; `field` the case key it fills; `many`: the
     answers are ticked (a set), else one is chosen; `options` (value, text) in page order (a scale's
-    levels are the numbers 0-3); `section` is the scale's heading for an activity."""
+    levels are the numbers 0-3); `section` is the scale's heading for an activity. A ticked question's
+    `exclusive` answers stand alone («не знаю», «ничего из этого»); with them it must be answered
+    (`required`). `unless`: the earlier answers that leave the question out ((key, answers), ...);
+    `undetermined`: what to do when its «не знаю» leaves the tables unreadable."""
     key: str
     field: str
     text: str
@@ -50,6 +64,17 @@ class Question:
     options: tuple[tuple, ...]
     many: bool = False
     section: str = ""
+    exclusive: tuple[str, ...] = ()
+    unless: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    undetermined: str = ""
+
+    @property
+    def required(self) -> bool:
+        return not self.many or bool(self.exclusive)
+
+    def asked(self, answers: Mapping) -> bool:
+        """Whether the question is asked, given the answers so far (a conditional one may be left out)."""
+        return all(answers.get(key) not in values for key, values in self.unless)
 
     @property
     def dom_id(self) -> str:
@@ -75,17 +100,22 @@ def questions(category: str | None) -> tuple[Question, ...]:
     out: list[Question] = []
     for key in asked_keys(category):
         kind = ruleset.fields[key]["kind"]
-        spec = question_spec(key)
+        spec = question_spec(key, category)
         if kind == "scale":
             levels = tuple(enumerate(t["levels"][key]))
             for item in scale(key, ruleset.categories[category]["scales"]).keys:
                 out.append(Question(f"{key}.{item}", key, spec[item], "", levels, section=spec["heading"]))
-        elif kind == "bool":
-            out.append(Question(key, key, spec["question"], spec.get("hint", ""), tuple(map(tuple, t["flags"]["yes_no_unknown"]))))
         else:
             out.append(Question(key, key, spec["question"], spec.get("hint", ""), tuple(map(tuple, spec["options"])),
-                                many=kind in ("int_set", "set")))
+                                many=kind in SET_KINDS, exclusive=tuple(spec.get("exclusive", ())),
+                                unless=asked_unless(key), undetermined=spec.get("undetermined", "")))
     return tuple(out)
+
+
+def asked_questions(answers: Mapping) -> list[Question]:
+    """The questions asked, given the answers so far: a conditional question whose earlier answer leaves
+    it out is not (its answer, if any, is not used)."""
+    return [q for q in questions(answers.get("category")) if q.asked(answers)]
 
 
 def urgent_options() -> list[tuple[str, str]]:
@@ -100,31 +130,41 @@ def _answered(question: Question, answers: Mapping) -> bool:
 
 
 def missing(answers: Mapping) -> list[Question]:
-    """Questions not answered yet (a flag is never assumed: «не знаю» must be chosen). A set question may
-    be left with nothing ticked only if it has no answers at all: an empty list is an answer."""
-    return [q for q in questions(answers.get("category")) if not q.many and not _answered(q, answers)]
+    """Questions asked and not answered yet (a flag is never assumed: «не знаю» must be chosen). A ticked
+    question may be left with nothing ticked only if it offers no «не знаю» or «ничего из этого»: then an
+    empty list is an answer."""
+    return [q for q in asked_questions(answers) if q.required and not _answered(q, answers)]
 
 
 def case_from_answers(answers: Mapping) -> dict:
-    """The case the answers describe: scales as {item: 0-3}, flags yes / no / «не знаю» as true / false / null."""
+    """The case the answers describe: scales as {item: 0-3}, flags yes / no / «не знаю» as true / false / null,
+    a ticked question as the list of its kinds («не знаю»: null; «ничего из этого»: an empty list). A key the
+    engine derives from the answers is left to it (a flag given as null, which the derivation fills in)."""
     category = answers.get("category")
     case: dict = {"category": category}
     if category not in bundled_ruleset().categories:
         return case
     ruleset = bundled_ruleset()
+    left_out = {q.field for q in questions(category) if not q.asked(answers)}
     for key in asked_keys(category):
         kind = ruleset.fields[key]["kind"]
-        if kind == "scale":
+        if key in left_out:
+            case[key] = None
+        elif kind == "scale":
             items = scale(key, ruleset.categories[category]["scales"]).keys
             case[key] = {item: _level(answers.get(f"{key}.{item}")) for item in items}
         elif kind == "bool":
             case[key] = FLAG_VALUES.get(answers.get(key, UNKNOWN))
-        elif kind in ("int_set", "set"):
+        elif kind in SET_KINDS:
             values = answers.get(key) or []
-            case[key] = [int(v) if kind == "int_set" else v for v in values if v != UNKNOWN]
+            extras = [TICKED_EXTRAS[v] for v in values if v in TICKED_EXTRAS]
+            case[key] = extras[0] if extras else [int(v) if kind == "int_set" else v for v in values]
         else:
             value = answers.get(key, UNKNOWN)
             case[key] = None if value == UNKNOWN else value
+    for key in derived_keys(category):
+        if ruleset.fields[key]["kind"] == "bool":
+            case[key] = None
     return case
 
 
@@ -149,6 +189,10 @@ def answers_from_form(form: Mapping[str, list[str]]) -> tuple[dict, dict[str, st
         _take(question, form, answers, problems)
     for question in questions(answers["category"]):
         _take(question, form, answers, problems)
+    for question in questions(answers["category"]):
+        if not question.asked(answers):           # left out by an earlier answer: what it says is not used
+            answers.pop(question.key, None)
+            problems.pop(question.key, None)
     for key in COST_INPUTS:
         value = (form.get(key) or [""])[-1].strip()
         answers[key] = value or None
@@ -162,10 +206,16 @@ def _take(question: Question, form: Mapping[str, list[str]], answers: dict, prob
     given = [v for v in form.get(question.key, []) if v != ""]
     by_text = {str(value): value for value, _ in question.options}
     if question.many:
-        chosen = [by_text[v] for v in given if v in by_text]
-        if len(chosen) != len(given):
+        chosen = list(dict.fromkeys(by_text[v] for v in given if v in by_text))
+        alone = [v for v in chosen if v in question.exclusive]
+        if any(v not in by_text for v in given):
             problems[question.key] = texts()["page"]["invalid_many"]
-        answers[question.key] = list(dict.fromkeys(chosen))
+        elif alone and len(chosen) > 1:
+            # «Не знаю» with a kind: neither is taken for the other (the page's script unticks one; a page
+            # posted without it says which stands alone).
+            problems[question.key] = texts()["page"]["exclusive"].format(answer=dict(question.options)[alone[0]])
+            chosen = []
+        answers[question.key] = chosen
         return
     if not given:
         return
@@ -185,7 +235,7 @@ def answered(answers: Mapping) -> list[dict]:
     """The answers as the visitor saw them, in page order: {"key", "id" (the first answer's element id, for
     «Изменить»), "section" (the scale's heading for an activity, else empty), "question", "answer"}."""
     out = []
-    for question in (*opening_questions(), *questions(answers.get("category"))):
+    for question in (*opening_questions(), *asked_questions(answers)):
         if not _answered(question, answers):
             continue
         labels = dict(question.options)
@@ -213,11 +263,16 @@ def build_view(answers: Mapping, today: date | None = None) -> dict:
         view.update(status="pending", pending=len(left), missing=[q.key for q in left])
     elif category:
         case = case_from_answers(answers)
+        unknown = None
         try:
             result = assess(case)
         except KitError as err:
             result = {"error": err.to_dict()}
+            unknown = _undetermined_by(err, answers)
         view = result_view(result, today)
+        if view["status"] == "refused" and unknown is not None:
+            view.update(status="undetermined", error=None,
+                        undetermined={"question": unknown.text, "text": unknown.undetermined})
         if view["status"] == "complete":
             view["documents"] = document_groups(case, result, answers.get("who") == "relative")
     view["urgent"] = urgent_view(answers.get("urgent") or [], today)
@@ -232,10 +287,21 @@ def build_view(answers: Mapping, today: date | None = None) -> dict:
     return view
 
 
+def _undetermined_by(err: KitError, answers: Mapping) -> Question | None:
+    """The question whose «не знаю» left a table key the engine cannot do without (the kinds of impairment,
+    from which the 405-р category is derived), or None for any other refusal."""
+    inputs = derived_keys(answers.get("category")).get(err.field or "", [])
+    if err.code != "missing_key" or not inputs:
+        return None
+    return next((q for q in asked_questions(answers) if q.key in inputs and q.undetermined
+                 and any(v in q.exclusive for v in answers.get(q.key) or [])), None)
+
+
 def _frame(today: date) -> dict:
     """What every view carries whatever the answers: the wording, where to apply, the deadlines."""
     return {"today": today, "t": texts(), "status": "start", "pending": 0, "missing": [], "error": None,
             "urgent": None, "answers": [], "answered": [], "degrees": [], "offers": [], "depends": [], "none": None,
+            "derived": [], "derived_short": [], "undetermined": None,
             "near_misses": [], "early_help": None, "cost": {"state": "none"}, "cost_inputs": {},
             "cost_error": None, "documents": [], "deadlines": deadlines_list(today),
             "rule_set": bundled_ruleset().info(), "result": None}
@@ -265,10 +331,29 @@ def result_view(result: dict, today: date | None = None) -> dict:
         view["none"] = {"note": result.get("note", "")}
     view["near_misses"] = [{"form": forms[m["form"]], "ripso": list(m["ripso"]), "label": m["label"].lower(),
                             "needs": _needs(m)} for m in result.get("near_misses", [])[:NEAR_MISSES_SHOWN]]
+    # What the engine derived from the answers (the 405-р category, loneliness, medical indications), in
+    # the rule set's own words with the lines and readings that decided.
+    view["derived"] = [d["why"] for d in result.get("derived", {}).values()]
+    view["derived_short"] = [_derived_short(key, d) for key, d in result.get("derived", {}).items()]
     early = result.get("early_help")
     if early:
         view["early_help"] = {"verdict": early["verdict"], "text": EARLY_HELP_VERDICTS[early["verdict"]]}
     return view
+
+
+def _derived_short(key: str, entry: dict) -> str:
+    """«одиночество (…): да (стр. 898)»: what was derived, for paper, where the whole reasoning would not fit."""
+    ruleset = bundled_ruleset()
+    value = entry["value"]
+    if value is None:
+        words = ruleset.value_label(key, None)
+    elif value == []:
+        words = ruleset.derivations[key]["none"]
+    else:
+        words = ruleset.value_label(key, tuple(value) if isinstance(value, list) else value)
+    lines = ", ".join(str(line) for line in dict.fromkeys(step["seed_line"] for step in entry["steps"]))
+    label = ruleset.fields[key]["label"]
+    return f"{label[:1].lower()}{label[1:]}: {words}" + (f" (стр. {lines})" if lines else "")
 
 
 def offered_forms(result: dict) -> list[str]:

@@ -30,7 +30,7 @@ def paper_answers(answers: list[tuple[str, str, str]]) -> list[dict]:
                 items.append(section)          # placeholder: the scale's lines go where it was asked
             scales[section].setdefault(answer, []).append(question)
         else:
-            items.append({"section": "", "question": question, "answer": answer})
+            items.append({"section": "", "question": _asked(question), "answer": answer})
     out = []
     for item in items:
         if isinstance(item, str):
@@ -40,6 +40,13 @@ def paper_answers(answers: list[tuple[str, str, str]]) -> list[dict]:
         else:
             out.append(item)
     return out
+
+
+def _asked(question: str) -> str:
+    """The question without the instruction after it («… есть у человека? Отметьте все, что есть.»): on
+    paper the answer says what was ticked."""
+    head, mark, _ = question.partition("? ")
+    return head + "?" if mark else question
 
 
 def summary_document(view: dict, standalone: bool = True, assets: dict | None = None) -> str:

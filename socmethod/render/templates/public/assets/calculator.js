@@ -2,8 +2,10 @@
 // server answers with the next questions or the result (the buttons stay: hiding them once the script has
 // run would shift the page under the reader's eyes). With it, the same form is posted to the API as
 // answers change and the server's own fragments replace the urgent help, the questions (when the person's
-// category changes) and the result, so both ways show what the same templates say. It also makes the
-// summary's print button print.
+// category changes) and the result, so both ways show what the same templates say; it shows and hides the
+// questions an earlier answer leaves out (the server names them), and unticks the other answers of a
+// question when one that stands alone («Не знаю») is ticked, and that one when another is. It also makes
+// the summary's print button print.
 (function () {
   "use strict";
   var printButtons = document.querySelectorAll("[data-print]");
@@ -53,6 +55,7 @@
         category = data.category;
         replace("sm-result-body", data.fragments.result);
         showErrors(data.errors);
+        showAsked(data.hidden || []);
         if (status && data.status !== lastStatus && data.status === "complete") {
           status.textContent = status.getAttribute("data-updated");
         }
@@ -61,7 +64,43 @@
       .catch(function () { /* the buttons still post the form: the page stays usable */ });
   }
 
-  form.addEventListener("change", function () { clearTimeout(timer); refresh(); });
+  // A question an earlier answer leaves out: hidden at once when that answer changes (data-unless
+  // "key=answer,answer …", from the same data as the server's decision), then as the server says.
+  function leftOut(field) {
+    return field.getAttribute("data-unless").split(" ").some(function (rule) {
+      var parts = rule.split("=");
+      var chosen = form.querySelector("input[name='" + parts[0] + "']:checked");
+      return !!chosen && parts[1].split(",").indexOf(chosen.value) >= 0;
+    });
+  }
+
+  function showAsked(hidden) {
+    var conditional = form.querySelectorAll("[data-unless]");
+    for (var i = 0; i < conditional.length; i++) {
+      conditional[i].hidden = hidden ? hidden.indexOf(conditional[i].id) >= 0 : leftOut(conditional[i]);
+    }
+  }
+
+  // A ticked answer that stands alone and the others of its question exclude each other (GOV.UK's
+  // "exclusive" checkboxes).
+  function untickOthers(box) {
+    if (box.type !== "checkbox" || !box.checked) return;
+    var alone = box.hasAttribute("data-exclusive");
+    var same = form.querySelectorAll("input[type=checkbox]");
+    for (var i = 0; i < same.length; i++) {
+      var other = same[i];
+      if (other !== box && other.name === box.name && other.checked && (alone || other.hasAttribute("data-exclusive"))) {
+        other.checked = false;
+      }
+    }
+  }
+
+  form.addEventListener("change", function (event) {
+    untickOthers(event.target);
+    showAsked(null);
+    clearTimeout(timer);
+    refresh();
+  });
   form.addEventListener("input", function (event) {
     if (event.target.type !== "text") return;
     clearTimeout(timer);
