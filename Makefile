@@ -1,7 +1,8 @@
 # make app        - set up .venv on first use and serve the public calculator on http://127.0.0.1:8866
-# make web        - the light calculator page and the web API on http://127.0.0.1:8000
 # make test       - set up .venv on first use and run every test (package, notebooks, servers, browser, site)
 # make test-fast  - the unit tests only (no server, browser, site build or notebook): the developer's loop
+# make web        - the light calculator page and the web API on http://127.0.0.1:8000
+# The README lists the others (site, workbench, lab, classroom, bench, bench-web, bench-voila).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -45,7 +46,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check socmethod tests benchmarks tools conftest.py
 
 # The public calculator on http://$(HOST):$(PORT) (loopback unless told otherwise). The Voila settings
-# and the rule-data check live in socmethod/serve.py.
+# and the rule-data check live in socmethod/serving/voila.py.
 app: $(STAMP)
 	$(PY) -m socmethod.serving.voila --host $(HOST) --port $(PORT) --pool $(POOL)
 
@@ -64,7 +65,7 @@ LAB_PORT ?= 8888
 lab: $(STAMP)
 	$(PY) -m socmethod.serving.lab --host $(HOST) --port $(LAB_PORT) $(if $(TOKEN),--token $(TOKEN))
 
-# Training pages (socmethod/classroom.py): trainees on http://$(HOST):$(PORT), with an access token whenever
+# Training pages (socmethod/serving/classroom.py): trainees on http://$(HOST):$(PORT), with an access token whenever
 # HOST is not loopback (generated and printed unless TOKEN=...); the trainer's page on http://127.0.0.1:8868 only.
 classroom: $(STAMP)
 	$(PY) -m socmethod.serving.classroom --host $(HOST) --port $(PORT) $(if $(TOKEN),--token $(TOKEN))
@@ -88,6 +89,14 @@ clean:
 
 # The public Voila server: what a page costs to fetch (stock Voila and the kit's server side by side) and a
 # flood of widget updates by two sessions while an honest visitor answers. Several minutes.
+# The light page and the API: the emulated phone (beside Voila and a plain-HTML floor), Lighthouse's
+# mobile preset (npm installs lighthouse@12.2.3 on first use) and the loopback load test. About 10 minutes.
+.PHONY: bench-web
+bench-web: $(STAMP)
+	$(PY) benchmarks/web_phone.py
+	$(PY) benchmarks/web_lighthouse.py
+	$(PY) benchmarks/web_load.py
+
 .PHONY: bench-voila
 bench-voila: $(STAMP)
 	$(PY) benchmarks/voila_delivery.py
