@@ -11,7 +11,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -21,33 +20,16 @@ sys.path.insert(0, str(ROOT))   # the test tooling (tests/support) is not part o
 
 from socmethod.serving.voila import voila_command, voila_env  # noqa: E402
 from tests.support.page_driver import answer_elderly, free_port, launch  # noqa: E402
-from tests.support.processes import stop, tree_cpu_seconds, tree_rss_mib  # noqa: E402
+from tests.support.processes import stop, tree_rss_mib, wait_until_idle, wait_until_served  # noqa: E402
 
 
 def start_server(port: int, pool: int) -> subprocess.Popen:
     proc = subprocess.Popen(voila_command(port=port, pool=pool), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=ROOT, env=voila_env())
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
-                return proc
-        except OSError:
-            time.sleep(0.3)
+    if wait_until_served(f"http://127.0.0.1:{port}/", proc, 60):
+        return proc
     proc.kill()
     raise SystemExit("Voila did not start within 60 s")
-
-
-def wait_until_idle(pid: int, limit: float = 20.0) -> float:
-    """Wait until the server and its kernels use under 5 % of a core over half a second (the pool has
-    refilled); returns the seconds waited."""
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < limit:
-        before = tree_cpu_seconds(pid)
-        time.sleep(0.5)
-        if tree_cpu_seconds(pid) - before < 0.025:
-            break
-    return time.perf_counter() - t0
 
 
 def time_to_interactive(browser, url: str) -> tuple[float, object]:
@@ -59,15 +41,16 @@ def time_to_interactive(browser, url: str) -> tuple[float, object]:
 
 
 def answer_latencies(page, toggles: int) -> list[float]:
-    """Flip «живёт один» yes/no and time the round trip until the result text changes."""
-    lonely = [g for g in page.locator(".widget-radio-box").all()
-              if g.get_by_text("Не знаю", exact=True).count() and g.get_by_text("Да", exact=True).count()][1]
+    """Flip «родственники помогают» yes/no (it decides «одиночество», so the result changes) and time the
+    round trip until the result text changes."""
+    lonely = page.locator(".sm-question").filter(
+        has=page.locator(".sm-qtext", has_text="Есть ли родственники, которые помогают или ухаживают?"))
     result = page.locator(".sm-disclaimer").locator("xpath=ancestor::div[contains(@class,'widget-html')][1]")
     times = []
     for i in range(toggles):
         before = result.inner_html()
         t0 = time.perf_counter()
-        lonely.get_by_text("Нет" if i % 2 == 0 else "Да", exact=True).click()
+        lonely.get_by_text("Да" if i % 2 == 0 else "Нет", exact=True).click()
         page.wait_for_function("([el, before]) => el.innerHTML !== before", arg=[result.element_handle(), before],
                                timeout=10_000, polling="raf")
         times.append(time.perf_counter() - t0)
@@ -104,7 +87,7 @@ def main() -> None:
             # during a load slows the browser too; on a real server the browser is elsewhere.
             warm = []
             for _ in range(args.loads):
-                wait_until_idle(server.pid)
+                wait_until_idle(server.pid, limit=20, window=0.5)
                 t, page = time_to_interactive(browser, url)
                 warm.append(t)
                 page.close()
@@ -119,7 +102,7 @@ def main() -> None:
                 page.close()
             print(f"time to interactive, visitors 1.2 s apart (refill running): median {statistics.median(busy):.2f} s, "
                   f"p95 {pct(busy, 0.95):.2f} s over {len(busy)} loads")
-            wait_until_idle(server.pid)
+            wait_until_idle(server.pid, limit=20, window=0.5)
             t, page = time_to_interactive(browser, url)
             answer_elderly(page)
             lat = answer_latencies(page, args.toggles)

@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +35,7 @@ sys.path.insert(0, str(ROOT))   # the test tooling (tests/support) is not part o
 from socmethod.serving.voila import override_options, voila_command, voila_env  # noqa: E402
 from tests.support.loadclient import WidgetSession, answer_elderly, fetch_page  # noqa: E402
 from tests.support.page_driver import free_port  # noqa: E402
-from tests.support.processes import stop, tree_cpu_seconds, tree_rss_mib  # noqa: E402
+from tests.support.processes import stop, tree_cpu_seconds, tree_rss_mib, wait_until_idle, wait_until_served  # noqa: E402
 
 
 def start_server(port: int, pool: int, stock: bool, extra: list[str]) -> subprocess.Popen:
@@ -48,27 +47,11 @@ def start_server(port: int, pool: int, stock: bool, extra: list[str]) -> subproc
     env = voila_env()
     env["PYTHONPATH"] = str(ROOT)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=5):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    # A static file: asking for the page would take a kernel from the pool.
+    if not wait_until_served(f"http://127.0.0.1:{port}/voila/static/voila.js", proc, 60):
         proc.kill()
         raise SystemExit("Voila did not start within 60 s")
     return proc
-
-
-def wait_until_idle(pid: int, limit: float = 60.0) -> None:
-    """Until the server and its kernels use under 5 % of a core over a second (the pool is full)."""
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < limit:
-        before = tree_cpu_seconds(pid)
-        time.sleep(1)
-        if tree_cpu_seconds(pid) - before < 0.05:
-            return
 
 
 def pct(values: list[float], q: float) -> float:
@@ -168,10 +151,10 @@ def main() -> None:
     server = start_server(port, args.pool, args.stock, args.voila_opt)
     name = "stock voila command" if args.stock else "socmethod.serving.server"
     try:
-        wait_until_idle(server.pid)
+        wait_until_idle(server.pid, limit=60)
         baseline = tree_rss_mib(server.pid)[0]
         quiet = asyncio.run(honest(url, 15, args.every))
-        wait_until_idle(server.pid)
+        wait_until_idle(server.pid, limit=60)
         print(f"{name}, pool {args.pool}; this machine's 2 cores also run the clients")
         print(f"baseline: {baseline:.0f} MiB (server + pool); honest answers without a flood: {ms(quiet)}")
         t0 = time.monotonic()

@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))   # the test tooling (tests/support) is not part o
 
 from socmethod.serving.voila import override_options, voila_command, voila_env  # noqa: E402
 from tests.support.page_driver import free_port, launch  # noqa: E402
-from tests.support.processes import stop  # noqa: E402
+from tests.support.processes import stop, wait_until_served  # noqa: E402
 
 FIRST_QUESTION = "text=Пожилой человек"
 PHONE_NETWORK = {"offline": False, "latency": 60, "downloadThroughput": 9e6 / 8, "uploadThroughput": 1.5e6 / 8}
@@ -44,14 +43,8 @@ def start_server(port: int, pool: int, extra: list[str], stock: bool = False) ->
     if stock:   # the same options for the `voila` command itself: the figures before the kit's server
         cmd = [str(Path(sys.executable).parent / "voila")] + cmd[3:]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=voila_env())
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:   # a static file: asking for the page would take a kernel from the pool
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=5):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    # A static file: asking for the page would take a kernel from the pool.
+    if not wait_until_served(f"http://127.0.0.1:{port}/voila/static/voila.js", proc, 60):
         proc.kill()
         raise SystemExit("Voila did not start within 60 s")
     time.sleep(3 + pool)   # the pool fills one kernel at a time

@@ -5,27 +5,24 @@ Locally these tests skip with a message when /usr/bin/chromium is missing; under
 """
 from __future__ import annotations
 
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from socmethod.serving.voila import voila_command, voila_env
 from tests.support.page_driver import (
     ELDERLY_ANSWERS,
     accessibility_problems,
     answer_case,
     answer_elderly,
     answer_question,
-    free_port,
     launch,
     pdf_pages,
     require_chromium,
+    start_voila_page,
     summary_from_page,
 )
-from tests.support.processes import stop
+from tests.support.processes import stop_session
 
 pytestmark = pytest.mark.browser
 
@@ -39,23 +36,12 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    proc = subprocess.Popen(voila_command(port=port, pool=1), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=ROOT, env=voila_env())
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("Voila did not serve the calculator within 60 s")
+    try:
+        proc, url = start_voila_page("calculator", timeout=60)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     yield url
-    stop(proc)
+    stop_session(proc)
 
 
 @pytest.fixture()

@@ -7,13 +7,9 @@ import subprocess
 import sys
 
 from socmethod.cli import main
+from tests.support import synthetic
 
-ELDERLY = {"category": "elderly", "disability_group": "II",
-           "self_care": {"hygiene": 2, "toilet": 1, "dressing": 2, "medication": 1, "cooking": 2, "eating": 1,
-                         "housekeeping": 2, "paperwork": 2},
-           "mobility": {"shopping": 2, "transport": 2, "outdoor_walk": 2, "indoors": 1, "bed": 0},
-           "medical_indications": False, "lives_alone": True, "carer_absent": False, "family_conflict": False,
-           "psychiatrist_recommends": "none"}
+ELDERLY = synthetic.ELDERLY_EXAMPLE
 
 
 def _run(args, capsys):
@@ -40,7 +36,6 @@ def test_assess_file_prints_the_contract(tmp_path, capsys):
 def test_assess_yaml_and_csv_and_stdin_agree(tmp_path, capsys, monkeypatch):
     import yaml
 
-    from tests.support import synthetic
     ypath = tmp_path / "case.yaml"
     ypath.write_text(yaml.safe_dump(ELDERLY, allow_unicode=True), encoding="utf-8")
     cpath = tmp_path / "case.csv"

@@ -18,12 +18,7 @@ from socmethod.core.ruleset import bundled_ruleset
 from socmethod.serving import web, web_api
 from tests.support import synthetic
 
-ELDERLY = {"category": "elderly", "disability_group": "II",
-           "self_care": {"hygiene": 2, "toilet": 1, "dressing": 2, "medication": 1, "cooking": 2, "eating": 1,
-                         "housekeeping": 2, "paperwork": 2},
-           "mobility": {"shopping": 2, "transport": 2, "outdoor_walk": 2, "indoors": 1, "bed": 0},
-           "medical_indications": False, "lives_alone": True, "carer_absent": False, "family_conflict": False,
-           "psychiatrist_recommends": "none"}
+ELDERLY = synthetic.ELDERLY_EXAMPLE
 JSON = {"content-type": "application/json"}
 
 

@@ -16,18 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import synthetic
 from tests.support.page_driver import start_web
 from tests.support.processes import stop, tree_pids
 
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[1]
-ELDERLY = {"category": "elderly", "disability_group": "II",
-           "self_care": {"hygiene": 2, "toilet": 1, "dressing": 2, "medication": 1, "cooking": 2, "eating": 1,
-                         "housekeeping": 2, "paperwork": 2},
-           "mobility": {"shopping": 2, "transport": 2, "outdoor_walk": 2, "indoors": 1, "bed": 0},
-           "medical_indications": False, "lives_alone": True, "carer_absent": False, "family_conflict": False,
-           "psychiatrist_recommends": "none"}
+ELDERLY = synthetic.ELDERLY_EXAMPLE
 
 
 def _request(url: str, data: bytes | None = None, headers: dict | None = None):

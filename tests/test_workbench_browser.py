@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from socmethod.serving.voila import voila_command, voila_env
-from tests.support.page_driver import free_port, launch, require_chromium
+from tests.support.page_driver import launch, require_chromium, start_voila_page
 from tests.support.processes import stop_session
 from tests.support.workbench import cp1251_register
 
@@ -30,22 +26,10 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    proc = subprocess.Popen(voila_command(port=port, pool=1, notebook=ROOT / "notebooks" / "workbench.ipynb"),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=voila_env(),
-                            start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        stop_session(proc)
-        pytest.fail("Voila did not serve the workbench within 90 s")
+    try:
+        proc, url = start_voila_page("workbench", timeout=90)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     yield url
     stop_session(proc)
 

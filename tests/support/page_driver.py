@@ -154,8 +154,8 @@ def start_web(workers: int = 1, env: dict | None = None, timeout: float = 60.0, 
     else nowhere. Raises RuntimeError if it does not answer within `timeout` seconds."""
     import subprocess
     import sys
-    import time
-    import urllib.request
+
+    from tests.support.processes import wait_until_served
     port = port or free_port()
     full_env = {**os.environ, **(env or {})}
     keep_log = full_env.get("SOCMETHOD_TEST_LOG") == "1"
@@ -163,16 +163,30 @@ def start_web(workers: int = 1, env: dict | None = None, timeout: float = 60.0, 
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if keep_log else subprocess.DEVNULL,
                             env=full_env, text=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=5):
-                return proc, url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"the web server did not answer within {timeout:.0f} s") from None
-            time.sleep(0.2)
+    if not wait_until_served(url + "/healthz", proc, timeout, step=0.2):
+        proc.kill()
+        raise RuntimeError(f"the web server did not answer within {timeout:.0f} s")
+    return proc, url
+
+
+def start_voila_page(notebook: str = "calculator", timeout: float = 60.0):
+    """Start the kit's Voila server (`make app`'s command, pool 1) on `notebooks/<notebook>.ipynb` in a
+    session of its own; returns (process, URL) once the page answers 200. Stop it with
+    `processes.stop_session`. Raises RuntimeError if it does not answer within `timeout` seconds."""
+    import subprocess
+
+    from socmethod.serving.voila import voila_command, voila_env
+    from tests.support.processes import stop_session, wait_until_served
+    root = Path(__file__).resolve().parents[2]
+    port = free_port()
+    proc = subprocess.Popen(voila_command(port=port, pool=1, notebook=root / "notebooks" / f"{notebook}.ipynb"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root, env=voila_env(),
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    if not wait_until_served(url, proc, timeout):
+        stop_session(proc)
+        raise RuntimeError(f"Voila did not serve {notebook}.ipynb within {timeout:.0f} s")
+    return proc, url
 
 
 # ------------------------------------------------------------------------------------------ the light page

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
+import urllib.request
 
 import psutil
 
@@ -67,3 +69,30 @@ def stop_session(proc: subprocess.Popen, timeout: float = 20) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def wait_until_served(url: str, proc: subprocess.Popen, timeout: float, step: float = 0.3) -> bool:
+    """Until `url` answers 200 (True), or the process has ended or `timeout` seconds passed (False)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+
+
+def wait_until_idle(pid: int, limit: float, window: float = 1.0, share: float = 0.05) -> float:
+    """Until the process tree uses under `share` of a core over `window` seconds (a Voila server's pool
+    has filled), at most `limit` seconds; returns the seconds waited."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        before = tree_cpu_seconds(pid)
+        time.sleep(window)
+        if tree_cpu_seconds(pid) - before < share * window:
+            break
+    return time.monotonic() - t0

@@ -12,6 +12,15 @@ from socmethod.core.scales import SCALE_NAMES, scale
 
 DECISION_CATEGORIES = ("elderly", "disabled_adult", "disabled_child")
 
+# The README's example case (a lonely 78-year-old with group II needing partial help: home N 1, temporary
+# residential N 4), shared by the tests that compare the CLI, the API and the servers on one fixed case.
+ELDERLY_EXAMPLE = {"category": "elderly", "disability_group": "II",
+                   "self_care": {"hygiene": 2, "toilet": 1, "dressing": 2, "medication": 1, "cooking": 2,
+                                 "eating": 1, "housekeeping": 2, "paperwork": 2},
+                   "mobility": {"shopping": 2, "transport": 2, "outdoor_walk": 2, "indoors": 1, "bed": 0},
+                   "medical_indications": False, "lives_alone": True, "carer_absent": False,
+                   "family_conflict": False, "psychiatrist_recommends": "none"}
+
 
 def random_case(rng: random.Random, ruleset: RuleSet | None = None, categories=DECISION_CATEGORIES,
                 unknown_rate: float = 0.1) -> dict:
