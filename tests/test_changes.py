@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from socmethod import KitError, bundled_ruleset
 from socmethod.analysis.changes import apply_change_file
 from socmethod.cli import main
-from socmethod.io.batch import run_batch
 from tests.support import synthetic
 
 RULES = bundled_ruleset()
@@ -88,17 +87,11 @@ def test_both_evaluators_agree_on_generated_rule_sets(tmp_path_factory, text, se
     except KitError as err:
         assume(err.code != "rule_duplicate")     # two drawn rows alike: not a rule set worth comparing
         raise
-    rng = random.Random(seed)
     header = synthetic.csv_header()
-    register = tmp / "r.csv"
-    with open(register, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        for _ in range(60):
-            writer.writerow(synthetic.csv_cells(synthetic.random_case(rng, unknown_rate=0.2), header))
-    run_batch(str(register), str(tmp / "vector.csv"), rules=proposal, vectorised=True)
-    run_batch(str(register), str(tmp / "engine.csv"), rules=proposal, vectorised=False)
-    assert (tmp / "vector.csv").read_text(encoding="utf-8") == (tmp / "engine.csv").read_text(encoding="utf-8")
+    register = synthetic.write_register(tmp / "r.csv", header,
+                                        synthetic.random_rows(random.Random(seed), 60, header, unknown_rate=0.2))
+    vectorised, case_by_case = synthetic.batch_both_ways(register, tmp, rules=proposal)
+    assert vectorised == case_by_case
 
 
 def _thirty_rows() -> str:
@@ -122,20 +115,15 @@ def test_a_change_adding_thirty_rows_works_in_diff_with_a_register(tmp_path, cap
     change = tmp_path / "thirty.toml"
     change.write_text(_thirty_rows(), encoding="utf-8")
     register = tmp_path / "register.csv"
-    rng = random.Random(4)
     header = synthetic.csv_header()
-    with open(register, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        for _ in range(399):
-            writer.writerow(synthetic.csv_cells(synthetic.random_case(rng), header))
-        # Random cases reach the new rows (group I, mobility 3, lonely) only now and then: one surely does.
-        planted = {"category": "elderly", "disability_group": "I", "medical_indications": False, "lives_alone": True,
-                   "carer_absent": False, "family_conflict": False, "psychiatrist_recommends": "none",
-                   "self_care": {k: 1 for k in ("hygiene", "toilet", "dressing", "medication", "cooking", "eating",
-                                                "housekeeping", "paperwork")},
-                   "mobility": {k: 3 for k in ("shopping", "transport", "outdoor_walk", "indoors", "bed")}}
-        writer.writerow(synthetic.csv_cells(planted, header))
+    rows = synthetic.random_rows(random.Random(4), 399, header)
+    # Random cases reach the new rows (group I, mobility 3, lonely) only now and then: one surely does.
+    planted = {"category": "elderly", "disability_group": "I", "medical_indications": False, "lives_alone": True,
+               "carer_absent": False, "family_conflict": False, "psychiatrist_recommends": "none",
+               "self_care": {k: 1 for k in ("hygiene", "toilet", "dressing", "medication", "cooking", "eating",
+                                            "housekeeping", "paperwork")},
+               "mobility": {k: 3 for k in ("shopping", "transport", "outdoor_walk", "indoors", "bed")}}
+    synthetic.write_register(register, header, rows + [synthetic.csv_cells(planted, header)])
     assert main(["diff", "--proposal", str(change), "--cases", str(register), "--changed", str(tmp_path / "c.csv")]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["register"]["cases"] == 400 and out["register"]["changed"] > 0

@@ -12,7 +12,7 @@ import pytest
 import socmethod
 from socmethod import KitError, assess, evaluate_profile
 from socmethod.core.cases import case_from_csv_row
-from socmethod.io.batch import run_batch
+from tests.support import synthetic
 
 RULES = socmethod.bundled_ruleset()
 KINDS = {"I": "intellectual", "M": "motor", "S": "sensory", "P": "mental", "G": "general_disease"}
@@ -329,15 +329,9 @@ def test_a_register_with_derivation_answers_gives_what_assess_gives(tmp_path):
             ["disabled_adult", "motor|sensory", "II", "", "true", "false", "false", "false", "false", "true", "none",
              *"21212121", *"22210"],
             ["elderly", "", "II", "", "true", "true", "false", "false", "false", "", "none", *"11111011", *"11000"]]
-    src = tmp_path / "register.csv"
-    with open(src, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
-    run_batch(str(src), str(tmp_path / "fast.csv"), vectorised=True)
-    run_batch(str(src), str(tmp_path / "slow.csv"), vectorised=False)
-    fast = (tmp_path / "fast.csv").read_text(encoding="utf-8")
-    assert fast == (tmp_path / "slow.csv").read_text(encoding="utf-8")
+    src = synthetic.write_register(tmp_path / "register.csv", header, rows)
+    fast, slow = synthetic.batch_both_ways(src, tmp_path)
+    assert fast == slow
     out = list(csv.DictReader(fast.splitlines()))
     assert [r["status"] for r in out] == ["ok", "ok", "ok"]
     assert out[0]["rules"].split("|") == ["3.2-multiple-home", "3.2-multiple-day_care_over_4h",
@@ -394,14 +388,8 @@ def test_a_register_row_with_answers_that_exclude_each_other_is_refused_by_both_
     rows = [base + ["true", "true", "none", *"11111011", *"11000"],        # an ИПРА that does not exist: refused
             base + ["true", "false", "none", *"11111011", *"11000"],
             base + ["false", "true", "none", *"11111011", *"11000"]]
-    src = tmp_path / "register.csv"
-    with open(src, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows(rows)
-    run_batch(str(src), str(tmp_path / "fast.csv"), vectorised=True)
-    run_batch(str(src), str(tmp_path / "slow.csv"), vectorised=False)
-    fast = (tmp_path / "fast.csv").read_text(encoding="utf-8")
-    assert fast == (tmp_path / "slow.csv").read_text(encoding="utf-8")
+    src = synthetic.write_register(tmp_path / "register.csv", header, rows)
+    fast, slow = synthetic.batch_both_ways(src, tmp_path)
+    assert fast == slow
     out = list(csv.DictReader(fast.splitlines()))
     assert [(r["status"], r["error_code"]) for r in out] == [("error", "conflicting_answers"), ("ok", ""), ("ok", "")]

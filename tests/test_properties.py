@@ -12,9 +12,8 @@ import socmethod
 from socmethod import KitError, bundled_ruleset
 from socmethod.core.resources import data_path
 from socmethod.core.scales import scale
-from socmethod.io.batch import run_batch
 from socmethod.io.casefiles import read_single_case
-from tests.support.synthetic import csv_cells, csv_header
+from tests.support.synthetic import batch_both_ways, csv_cells, csv_header, write_register
 
 RULES = bundled_ruleset()
 TRI = st.sampled_from([True, False, None])
@@ -131,15 +130,9 @@ def test_bands_are_monotone_over_every_total():
 @given(st.lists(cases(), min_size=1, max_size=40))
 def test_vectorised_batch_equals_case_by_case(tmp_path, batch):
     header = csv_header()
-    src = tmp_path / "r.csv"
-    with open(src, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        for c in batch:
-            w.writerow(csv_cells(c, header))
-    run_batch(str(src), str(tmp_path / "a.csv"), vectorised=True)
-    run_batch(str(src), str(tmp_path / "b.csv"), vectorised=False)
-    assert (tmp_path / "a.csv").read_text(encoding="utf-8") == (tmp_path / "b.csv").read_text(encoding="utf-8")
+    src = write_register(tmp_path / "r.csv", header, [csv_cells(c, header) for c in batch])
+    vectorised, case_by_case = batch_both_ways(src, tmp_path)
+    assert vectorised == case_by_case
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

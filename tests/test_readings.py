@@ -16,7 +16,6 @@ from socmethod.analysis.changes import apply_change_file
 from socmethod.analysis.readings import derivation_impact, impact
 from socmethod.analysis.space import findings
 from socmethod.cli import main
-from socmethod.io.batch import run_batch
 from tests.support import synthetic
 from tests.test_changes import change_files
 
@@ -188,18 +187,11 @@ def test_every_column_carries_its_printed_header():
     {"ipra_column": "not_required", "early_help_upper_age_5": "under_7"},
 ])
 def test_both_evaluators_agree_under_the_new_readings(tmp_path, readings):
-    rng = random.Random(13)
     header = synthetic.csv_header()
-    src = tmp_path / "register.csv"
-    with open(src, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        for _ in range(600):
-            writer.writerow(synthetic.csv_cells(synthetic.random_case(rng, unknown_rate=0.2), header))
-    run_batch(str(src), str(tmp_path / "fast.csv"), readings, vectorised=True)
-    run_batch(str(src), str(tmp_path / "slow.csv"), readings, vectorised=False)
-    fast = (tmp_path / "fast.csv").read_text(encoding="utf-8")
-    assert fast == (tmp_path / "slow.csv").read_text(encoding="utf-8")
+    src = synthetic.write_register(tmp_path / "register.csv", header,
+                                   synthetic.random_rows(random.Random(13), 600, header, unknown_rate=0.2))
+    fast, slow = synthetic.batch_both_ways(src, tmp_path, readings)
+    assert fast == slow
     rows = list(csv.DictReader(fast.splitlines()))
     assert any(r["depends_on"] for r in rows) and any(r["ripso"] for r in rows)
     if readings.get("conditional_number") == "replacing":
@@ -221,18 +213,12 @@ def test_both_evaluators_agree_on_generated_rule_sets_when_numbers_replace(tmp_p
     except KitError as err:
         assume(err.code != "rule_duplicate")
         raise
-    rng = random.Random(seed)
     header = synthetic.csv_header()
-    register = tmp / "r.csv"
-    with open(register, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        for _ in range(60):
-            writer.writerow(synthetic.csv_cells(synthetic.random_case(rng, unknown_rate=0.2), header))
-    readings = {"conditional_number": "replacing"}
-    run_batch(str(register), str(tmp / "vector.csv"), readings, rules=proposal, vectorised=True)
-    run_batch(str(register), str(tmp / "engine.csv"), readings, rules=proposal, vectorised=False)
-    assert (tmp / "vector.csv").read_text(encoding="utf-8") == (tmp / "engine.csv").read_text(encoding="utf-8")
+    register = synthetic.write_register(tmp / "r.csv", header,
+                                        synthetic.random_rows(random.Random(seed), 60, header, unknown_rate=0.2))
+    vectorised, case_by_case = synthetic.batch_both_ways(register, tmp, {"conditional_number": "replacing"},
+                                                         rules=proposal)
+    assert vectorised == case_by_case
 
 
 # --- every option of every reading changes some outcome ----------------------------------------------------

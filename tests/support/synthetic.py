@@ -5,7 +5,9 @@ for some broken ones (a score out of range, a misspelt value).
 """
 from __future__ import annotations
 
+import csv
 import random
+from pathlib import Path
 
 from socmethod.core.ruleset import RuleSet, bundled_ruleset
 from socmethod.core.scales import SCALE_NAMES, scale
@@ -85,3 +87,28 @@ def csv_cells(case: dict, header: list[str]) -> list[str]:
         else:
             cells.append(str(value))
     return cells
+
+
+def random_rows(rng: random.Random, count: int, header: list[str], **case_options) -> list[list[str]]:
+    """`count` random cases (`random_case`'s options) as CSV rows under `header`."""
+    return [csv_cells(random_case(rng, **case_options), header) for _ in range(count)]
+
+
+def write_register(path: Path, header: list[str], rows, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    """A register CSV: the header, then the rows as given."""
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def batch_both_ways(register: Path, folder: Path, readings: dict | None = None, rules=None) -> tuple[str, str]:
+    """The CSV `socmethod batch` writes for `register` by the vectorised path and case by case (the
+    equivalence the two evaluators owe each other, docs/decisions/0002)."""
+    from socmethod.io.batch import run_batch
+    texts = []
+    for name, vectorised in (("vectorised.csv", True), ("case_by_case.csv", False)):
+        run_batch(str(register), str(folder / name), readings, rules=rules, vectorised=vectorised)
+        texts.append((folder / name).read_text(encoding="utf-8"))
+    return texts[0], texts[1]
