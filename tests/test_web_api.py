@@ -303,3 +303,29 @@ def test_batch_checks_a_csv_header_as_the_cli_does_and_carries_the_id_column(cli
     err = _error(client.post("/api/v1/batch", content=register.replace("self_care.hygiene", "self_care.hygeine", 1).encode(),
                              headers={"content-type": "text/csv"}), 400, "misspelt_column")
     assert err["field"] == "self_care.hygeine"
+
+
+# ------------------------------------------------------------------------------------------ any value, no 500
+
+WRONG_VALUES = [[1], {"a": 1}, 1.5, True, None, "x", -1, 10**30, [], {}]
+JSON_BODIES = {
+    "/api/v1/assess": ELDERLY,
+    "/api/v1/documents": ELDERLY,
+    "/api/v1/cost": {"forms": ["home"], "income": 30000, "category": "elderly", "year": 2026, "members": 1,
+                     "age_years": 70, "free_category": "wwii_invalid"},
+    "/api/v1/urgent": {"triggers": ["no_food"], "services": [], "circumstances": [], "date": "2026-01-10"},
+    "/api/v1/contraindications": {"codes": ["A17.1"]},
+}
+
+
+@pytest.mark.parametrize("path", list(JSON_BODIES))
+def test_a_value_of_any_json_type_in_any_field_is_refused_not_a_fault(client, path):
+    """Each field of each JSON endpoint given a list, an object, a number, a boolean, null...: a 200 or a
+    4xx in the kit's format, never a 500 (a list given as a category was a TypeError in cost)."""
+    for key in JSON_BODIES[path]:
+        for wrong in WRONG_VALUES:
+            body = {**JSON_BODIES[path], key: wrong}
+            response = client.post(path, content=json.dumps(body).encode(), headers=JSON)
+            assert response.status_code < 500, (key, wrong, response.text)
+            if response.status_code >= 400:
+                assert set(response.json()["error"]) == {"code", "field", "message"}, (key, wrong)

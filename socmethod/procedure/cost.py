@@ -147,6 +147,8 @@ def group_for(category: str, age_years: int | None = None, ruleset: RuleSet | No
     With `ruleset`, the category must be one of its categories (and cost.toml must give it a group).
     """
     table = category_groups()
+    if not isinstance(category, str):     # a list or object from a JSON body cannot be a dict key
+        raise KitError("bad_value", "category", value=category, allowed=list(table))
     if ruleset is not None and category not in ruleset.categories:
         raise KitError("bad_value", "category", value=category, allowed=list(ruleset.categories))
     if category not in table:
@@ -179,7 +181,7 @@ def _figures_for(year: int) -> tuple[dict, bool]:
 
 def limit_for(group: str, year: int) -> dict:
     """The limit for free service (multiplier × subsistence minimum) with its year, source and notes."""
-    if group not in groups():
+    if not isinstance(group, str) or group not in groups():
         raise KitError("bad_value", "group", value=group, allowed=groups())
     params = parameters()
     entry, approximate = _figures_for(year)
@@ -257,7 +259,7 @@ def _forms(forms) -> list[str]:
         raise KitError("bad_value", "forms", value=forms, allowed=known)
     codes: list[str] = []
     for code in forms:
-        if code not in known:
+        if not isinstance(code, str) or code not in known:
             raise KitError("bad_value", "forms", value=code, allowed=known)
         if code not in codes:
             codes.append(code)
@@ -271,7 +273,7 @@ def _free_category(code, group: str) -> dict | None:
         code = "minor"
     if code is None:
         return None
-    if code not in categories:
+    if not isinstance(code, str) or code not in categories:
         raise KitError("bad_value", "free_category", value=code, allowed=list(categories))
     entry = categories[code]
     return {"code": code, "label": entry["label"], "basis": entry["basis"], "level": entry["level"],
