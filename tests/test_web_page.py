@@ -87,6 +87,12 @@ def test_a_refused_income_is_shown_at_its_field(client):
     field = page[start:page.index('id="f-members-field"')]
     assert "sm-field--error" in field and 'aria-invalid="true"' in field and "доход" in text(field).lower()
     assert 'href="#f-income"' in page                        # and in the error summary
+    # Named by the words the page asks it with, never by its key.
+    assert "в поле «Доход семьи в месяц, ₽ (всех, кто живёт вместе)»" in text(field)
+    bad_members = client.post("/", data={**ELDERLY, "income": "32000", "members": "0", "action": "result"}).text
+    assert "в поле «Сколько человек в семье (вместе с ним)»" in text(bad_members)
+    for code in ("family_income", "«income»", "«members»"):
+        assert code not in text(page) + text(bad_members)
     assert "Сколько это может стоить" not in result_section(page)
     fixed = client.post("/", data={**ELDERLY, "income": "32000", "action": "result"}).text
     assert "не более 2 685 ₽ в месяц" in text(result_section(fixed))

@@ -426,8 +426,17 @@ def _cost_input_error(answers: Mapping) -> dict | None:
     try:
         per_capita_income(income, answers.get("members") or "1")
     except KitError as err:
-        return {"field": "members" if err.field == "members" else "income", "message": f"{err.message} {err.fix}".strip()}
+        return _cost_field_error(err)
     return None
+
+
+def _cost_field_error(err: KitError) -> dict:
+    """{"field", "message"} for a refused income or family size, the message naming the field by the
+    words the page asks it with (calculator.toml [cost]), never by its key (`family_income`)."""
+    field = "members" if err.field == "members" else "income"
+    label = texts()["cost"]["members" if field == "members" else "family_income"]
+    said = err.relocated(err.where, field=label)
+    return {"field": field, "message": f"{said.message} {said.fix}".strip()}
 
 
 def cost_view(result: dict, answers: Mapping, today: date) -> dict:
@@ -445,8 +454,7 @@ def cost_view(result: dict, answers: Mapping, today: date) -> dict:
         income = per_capita_income(answers.get("income") or "0", answers.get("members") or "1")
         est = estimate(income, group_for(result["category"]), forms, today.year, free_category)
     except KitError as err:
-        return {"state": "error", "field": "members" if err.field == "members" else "income",
-                "message": f"{err.message} {err.fix}".strip()}
+        return {"state": "error", **_cost_field_error(err)}
     return {"state": "estimate", "reason": est["reason"], "is_estimate": est["is_estimate"],
             "forms": [{"label": f["label"], "free": f["free"], "upper_fee": f["upper_fee"], "rule": f["rule"]}
                       for f in est["forms"].values()],
