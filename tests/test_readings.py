@@ -109,6 +109,14 @@ def test_impact_of_a_derivation_reading_and_the_case_bank():
         assert got["case_bank"]["changed_cases"] == ["case-059"]
 
 
+def test_a_case_written_for_an_option_shows_what_that_option_changes():
+    """Cases 055 and 056 name the option they were written for in their own `readings`; compared with the
+    defaults, that option is what changes them (the compared reading wins over the case's own)."""
+    got = impact(RULES, ["row_1160", "ipra_column"])
+    assert "case-055" in got["row_1160"]["options"]["self_care_lost"]["case_bank"]["changed_cases"]
+    assert "case-056" in got["ipra_column"]["options"]["if_ipra_exists"]["case_bank"]["changed_cases"]
+
+
 def test_impact_of_criterion_5s_own_bound():
     """Criterion 5 under 7 years instead of 8: ages 84-95 months (12) with criterion 5 among those held
     (16 of the 32 sets) change; nothing else."""

@@ -115,19 +115,26 @@ def _changed_rows(before, after) -> list[int]:
 
 def case_bank_impact(baseline: RuleSet, proposal: RuleSet, baseline_readings: dict | None = None,
                      proposal_readings: dict | None = None) -> dict:
-    """The training case bank's cases (data/cases) whose outcome changes, by case id."""
+    """The training case bank's cases (data/cases) whose outcome changes, by case id.
+
+    A case file may name readings of its own (a case written for a reading's option). They hold on both
+    sides, except a reading the two sides compare (one whose value differs between them): there the
+    compared values win, so the case written for `row_1160=self_care_lost` shows what that option changes
+    instead of never changing."""
     import yaml
 
     from socmethod.core.engine import assess_or_error
     from socmethod.core.resources import data_path
     b_read = baseline.resolve_readings(baseline_readings)
     p_read = proposal.resolve_readings(proposal_readings)
+    compared = {k for k in set(b_read) | set(p_read) if b_read.get(k) != p_read.get(k)}
     changed = []
     files = sorted(data_path("cases").glob("*.yaml"))
     for f in files:
         entry = yaml.safe_load(f.read_text(encoding="utf-8"))
-        b = assess_or_error(entry["case"], {**b_read, **entry.get("readings", {})}, baseline)
-        a = assess_or_error(entry["case"], {**p_read, **entry.get("readings", {})}, proposal)
+        own = {k: v for k, v in entry.get("readings", {}).items() if k not in compared}
+        b = assess_or_error(entry["case"], {**b_read, **own}, baseline)
+        a = assess_or_error(entry["case"], {**p_read, **own}, proposal)
         rules_b = [r["rule"] for r in b.get("recommendations", [])]
         rules_a = [r["rule"] for r in a.get("recommendations", [])]
         ripso_b = [n for r in b.get("recommendations", []) for n in r["ripso"]]

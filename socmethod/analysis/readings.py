@@ -5,7 +5,7 @@ space change outcome (the tables' keys, every combination; `analysis.impact.spac
 every age in months and set of criteria held), how many
 combinations of the answers a key is derived from change the derived value (for readings of [derive]),
 and which training cases change outcome (`analysis.impact.case_bank_impact`; a case keeps the readings
-its file names).
+its file names, except the one compared).
 """
 from __future__ import annotations
 
