@@ -63,6 +63,12 @@ def test_ids_and_kept_columns_travel_into_batch_csv_and_jsonl(tmp_path, capsys):
     rows = _register_with_ids(src, bad=(3, 17))
     out = tmp_path / "out.csv"
     assert main(["batch", str(src), str(out), "--keep", "district"]) == 1        # rows were refused
+    # --keep before the files takes one value (comma-separated for several), not the file names too.
+    before = tmp_path / "before.csv"
+    assert main(["batch", "--keep", "district", str(src), str(before)]) == 1
+    assert before.read_bytes() == out.read_bytes()
+    assert main(["batch", "--keep", "district,id", str(src), str(tmp_path / "both.csv")]) == 1
+    assert (tmp_path / "both.csv").read_bytes() == out.read_bytes()
     records = _read(out)
     assert records[0][:3] == ["index", "id", "district"] and records[0][3:] == list(CSV_COLUMNS[1:])
     assert len(records) == 41

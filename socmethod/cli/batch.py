@@ -1,4 +1,4 @@
-"""`socmethod batch IN OUT [--id COLUMN] [--keep COLUMN ...]`: a register of cases (CSV or JSON Lines) ->
+"""`socmethod batch IN OUT [--id COLUMN] [--keep COLUMN[,COLUMN...]]`: a register of cases (CSV or JSON Lines) ->
 one record per row (.csv or .jsonl), in input order. Exit 1 when any row was refused (each has its own
 error record and is named on stderr)."""
 from __future__ import annotations

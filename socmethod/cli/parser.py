@@ -71,11 +71,18 @@ def rules_and_readings(args):
     return ruleset, ruleset.resolve_readings(parse_readings(args.reading))
 
 
+def _columns(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
 def add_register_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id", metavar="СТОЛБЕЦ",
                         help="столбец идентификатора случая (по умолчанию id, если он есть); переносится в результаты")
-    parser.add_argument("--keep", action="extend", nargs="+", default=[], metavar="СТОЛБЕЦ",
-                        help="ваши столбцы (район, отделение...), которые перенести в результаты без изменений")
+    # One value per --keep (repeatable, or comma-separated): with nargs="+" `--keep district in.csv out.csv`
+    # swallowed the file names.
+    parser.add_argument("--keep", action="extend", type=_columns, default=[], metavar="СТОЛБЕЦ[,СТОЛБЕЦ...]",
+                        help="ваши столбцы (район, отделение...), которые перенести в результаты без изменений; "
+                             "через запятую или --keep несколько раз")
 
 
 def refused_summary(refused_rows: list[dict], total: int, shown: int = 20) -> str:
