@@ -146,6 +146,29 @@ def test_windows_1251_semicolon_register_with_ids(tmp_path):
     assert records[1][1:3] == ["A-000", "Приморский"] and records[3][3] == "error"
 
 
+@pytest.mark.parametrize("where", [5, 29])
+def test_a_utf8_register_with_one_damaged_byte_is_refused_not_read_as_windows_1251(tmp_path, capsys, where):
+    """Russian text valid in UTF-8, then one byte UTF-8 cannot read (line 1 + `where`): read as Windows-1251
+    every district would come out garbled with every row "ok"; the file is refused at that line instead,
+    and an existing output is left as it was. A Windows-1251 file is still read as such (test above)."""
+    src = tmp_path / "reg.csv"
+    _register_with_ids(src, n=30)
+    lines = src.read_bytes().split(b"\n")
+    lines[where] += b"\xff"
+    src.write_bytes(b"\n".join(lines))
+    out = tmp_path / "o.csv"
+    out.write_text("прежние результаты", encoding="utf-8")
+    assert main(["batch", str(src), str(out), "--keep", "district"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == "mixed_encoding" and f"строка {where + 1}" in error["message"]
+    assert out.read_text(encoding="utf-8") == "прежние результаты"
+    # One case file: the same refusal.
+    case = tmp_path / "case.json"
+    case.write_bytes(json.dumps({"category": "пожилой"}, ensure_ascii=False).encode() + b"\xff")
+    assert main(["assess", str(case)]) == 1              # assess: 1 for a refused case or file
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "mixed_encoding"
+
+
 # --- one record per row ------------------------------------------------------------------------------------
 
 def test_stray_quotes_long_cells_and_odd_digits_spoil_only_their_own_row(tmp_path):

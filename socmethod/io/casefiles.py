@@ -24,7 +24,11 @@ def decode(data: bytes, where: str) -> str:
     for enc in ENCODINGS:
         try:
             text = data.decode(enc)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            good = data[:exc.start]
+            if enc == "utf-8-sig" and not good.isascii():   # UTF-8 text, then a damaged byte (io.register)
+                line = good.count(b"\n") + 1
+                raise KitError("mixed_encoding", where=f"{where}, строка {line}" if where else f"строка {line}") from None
             continue
         # cp1251 decodes almost any bytes; control characters betray a binary or mis-encoded file.
         if enc != "utf-8-sig" and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text):

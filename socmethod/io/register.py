@@ -169,6 +169,7 @@ def detect_encoding(path: Path, where: str) -> tuple[str, bytes]:
     dropped), or with a lone \\r in a file that has no \\n (old Mac files). Reads the file once, in pieces."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     empty, newline, cr, encoding = True, False, False, "utf-8-sig"
+    lines_before, non_ascii = 0, False       # whole lines and non-ASCII text read as valid UTF-8 so far
     try:
         with open(path, "rb") as fh:
             while piece := fh.read(SCAN_BYTES):
@@ -178,18 +179,32 @@ def detect_encoding(path: Path, where: str) -> tuple[str, bytes]:
                 if encoding == "utf-8-sig":
                     try:
                         decoder.decode(piece)
-                    except UnicodeDecodeError:
+                    except UnicodeDecodeError as exc:
+                        good = piece[:max(exc.start, 0)]
+                        _refuse_mixed(non_ascii or not good.isascii(), lines_before + good.count(b"\n") + 1, where)
                         encoding = _check_cp1251(fh, where)
+                    else:
+                        lines_before += piece.count(b"\n")
+                        non_ascii = non_ascii or not piece.isascii()
             if encoding == "utf-8-sig":
                 try:
                     decoder.decode(b"", final=True)
                 except UnicodeDecodeError:
+                    _refuse_mixed(non_ascii, lines_before + 1, where)
                     encoding = _check_cp1251(fh, where)
     except OSError as exc:
         raise KitError("not_a_file", value=str(path), allowed=os_reason(exc)) from None
     if empty:
         raise KitError("empty_file", where=where, allowed="CSV с заголовком или JSON Lines")
     return encoding, b"\r" if cr and not newline else b"\n"
+
+
+def _refuse_mixed(utf8_text_seen: bool, line: int, where: str) -> None:
+    """A file whose Russian text so far was valid UTF-8 and then has a byte UTF-8 cannot read is a UTF-8
+    file with a damaged line (or two files pasted together), not a Windows-1251 one: a Windows-1251 file
+    fails at its first Russian letter. Read as Windows-1251 it would come out garbled, every row "ok"."""
+    if utf8_text_seen:
+        raise KitError("mixed_encoding", where=f"{where}, строка {line}" if where else f"строка {line}")
 
 
 def _check_cp1251(fh, where: str) -> str:
