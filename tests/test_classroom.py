@@ -196,6 +196,22 @@ def test_the_projector_board_shows_who_finished_which_case_and_the_timer(tmp_pat
         training.sessions.set_timer("proektor", 1000, tmp_path)
 
 
+def test_the_projector_and_the_case_preview_show_markup_as_markup_not_as_text(tmp_path):
+    """Fragments rendered by one template and set into another (the board into the projector page, the
+    reference and the deciding rows into the preview) are markup: escaped, they showed as a wall of
+    «<div …» text (the projector until its first refresh, the preview always)."""
+    plan = training.SessionPlan("proektor", ["case-001"], True, "Проектор")
+    training.save_plan(plan, tmp_path)
+    _trainee(tmp_path, plan, answers=[reference_answer("case-001")])
+    page = training.classroom.projector_html("proektor", tmp_path, address="http://127.0.0.1:8866/")
+    escaped_tag = re.compile(r"&lt;/?[a-z][a-z0-9]*[ &]")     # «&lt;*&gt;», the footnote marker, is text
+    assert not escaped_tag.search(page) and '<main id="board" aria-live="polite"><div id="board-content"' in page
+    trainer = training.TrainerView(directory=tmp_path)
+    trainer.preview_select.value = "case-016"
+    preview = trainer.preview_html.value
+    assert not escaped_tag.search(preview) and "<h4>Эталон</h4>" in preview and "3.1-N" in text_of(preview)
+
+
 def test_the_start_page_is_russian_links_the_three_pages_and_carries_the_address_as_a_qr_code():
     page = start_page_html("http://192.168.1.5:8866/?token=abcdefghjk", KEY, "Пожилые граждане")
     assert '<html lang="ru">' in page and "Что сделать сначала" in page and "Пожилые граждане" in page

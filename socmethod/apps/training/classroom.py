@@ -16,7 +16,7 @@ from socmethod.apps.training.sessions import (
 )
 from socmethod.core.errors import KitError
 from socmethod.io.casebank import bundled_case_bank, case_by_id
-from socmethod.render import render
+from socmethod.render import markup, render
 from socmethod.render.qr import qr_svg
 
 # The three trainees' pages, in the order of a session: what each is for, in the start page's words.
@@ -80,5 +80,6 @@ def board_html(session_id: str | None = None, directory: str | Path | None = Non
 def projector_html(session_id: str | None = None, directory: str | Path | None = None, address: str = "") -> str:
     """The projector page: the board in large type, refreshing itself, with the countdown and the
     trainees' address as a QR code."""
-    return render("training/projector.html.j2", board=board_html(session_id, directory), session=session_id or "",
+    return render("training/projector.html.j2", board=markup(board_html(session_id, directory)),
+                  session=session_id or "",
                   refresh=BOARD_REFRESH, address=address, qr=qr_svg(address, "Адрес учебных страниц") if address else "")

@@ -34,7 +34,7 @@ from socmethod.io.casebank import (
     rules_in_bank,
     select_cases,
 )
-from socmethod.render import render
+from socmethod.render import markup, render
 from socmethod.render.qr import qr_svg
 
 # Set by socmethod.serving.classroom for the trainer's server, which also serves the projector, the
@@ -205,7 +205,8 @@ class TrainerView:
               "note": ref.get("note", ""), "early_help": ref.get("early_help")}
         self.preview_html.value = render("training/preview.html.j2", entry=entry,
                                          category=bundled_ruleset().categories[entry.category]["label"],
-                                         reference=reference_html(entry), deciding=deciding_rows_html(fb))
+                                         reference=markup(reference_html(entry)),
+                                         deciding=markup(deciding_rows_html(fb)))
 
     def _session_options(self) -> list[tuple[str, str]]:
         options = []
