@@ -66,6 +66,9 @@ def test_the_report_lists_the_registers_changed_cases_and_refused_rows_with_ids(
     assert "Строк в реестре: 240; оценено: 238; отклонено: 2." in text
     assert re.search(r"21 R-0020 Фрунзенский нет рекомендации на дому: N 1 3\.1-N1", text)
     assert re.search(r"183 R-0182 Адмиралтейский .* 3\.1-N1", text)
+    # Each form with its own numbers (the diff's register texts list them apart: «home|home|… (13|12|5)»).
+    assert re.search(r"183 R-0182 Адмиралтейский на дому: N 13, N 12; стационарная форма при постоянном "
+                     r"проживании: N 5 на дому: N 1, N 13, N 12; стационарная форма при постоянном проживании: N 5 ", text)
     assert re.search(r"44 R-0043 Оценка «…» в поле «Способность к самообслуживанию: соблюдение личной гигиены", text)
     assert "154 R-0153 Недопустимое значение «…» в поле «Категория»" in text
 

@@ -58,13 +58,16 @@ def register_impact(path: str, baseline: RuleSet, proposal: RuleSet, baseline_re
 
     The register is streamed: each chunk is read once and assessed under both (vectorised where it can be),
     so memory stays flat. Every changed case goes to `on_changed(entry)` if given; the first CHANGED_LISTED
-    are kept in the result. Refused rows are counted and named (`refused`, `refused_rows`), never compared."""
+    are kept in the result. Refused rows are counted and named (`refused`, `refused_rows`), never compared.
+    The outcomes' texts («home|residential_temporary (13|12|5)», diff's JSON shape) cannot say which number
+    is which form's; `outcomes` maps each text to its (form, numbers) pairs for the words of reports."""
     b_read = baseline.resolve_readings(baseline_readings)
     p_read = proposal.resolve_readings(proposal_readings)
     register = open_register(path, baseline, id_column=id_column, keep=keep)
     header = register.header
     tally = Tally(carried=header.carried)
     changed, counts, n_changed = [], {}, 0
+    outcomes: dict[str, tuple] = {}      # each outcome's text -> its forms paired with their numbers
     try:
         for chunk in register.chunks():
             before = assess_chunk(chunk, baseline, b_read)
@@ -80,6 +83,9 @@ def register_impact(path: str, baseline: RuleSet, proposal: RuleSet, baseline_re
                 n_changed += 1
                 key = (f"{bf} ({br})" if bf else "", f"{af} ({ar})" if af else "")
                 counts[key] = counts.get(key, 0) + 1
+                for text, decision in zip(key, (before.decision(i), after.decision(i))):
+                    if text and text not in outcomes:
+                        outcomes[text] = decision.pairs()
                 if on_changed is not None:
                     on_changed(entry)
                 if len(changed) < CHANGED_LISTED:
@@ -90,7 +96,7 @@ def register_impact(path: str, baseline: RuleSet, proposal: RuleSet, baseline_re
                    for (b, a), c in sorted(counts.items(), key=lambda kv: -kv[1])]
     return {"rows": tally.rows, "cases": tally.rows - tally.refused, "refused": tally.refused,
             "refused_rows": tally.refused_rows, "blank_lines": tally.blank_lines, "carried": header.carried,
-            "changed": n_changed, "changed_cases": changed, "transitions": transitions}
+            "changed": n_changed, "changed_cases": changed, "transitions": transitions, "outcomes": outcomes}
 
 
 def _changed_rows(before, after) -> list[int]:

@@ -33,11 +33,25 @@ def number_words(ruleset: RuleSet, number: str) -> str:
     return f"N {number} (если: {label[:1].lower() + label[1:]})"
 
 
-def outcome_words(text: str, ruleset: RuleSet) -> str:
-    """An outcome of `socmethod diff` (either shape) in Russian: «на дому: N 1; стационарная … : N 4»."""
+def pairs_words(pairs, ruleset: RuleSet) -> str:
+    """Forms paired with their numbers ((form, (numbers…)), …; `Decision.pairs`) in Russian, each form once:
+    «на дому: N 13, N 12; стационарная … : N 5»."""
+    by_form: dict[str, list[str]] = {}
+    for form, numbers in pairs:
+        said = by_form.setdefault(form_words(ruleset, form), [])
+        said += [w for w in (f"N {n}" for n in numbers) if w not in said]
+    return "; ".join(f"{form}: {', '.join(numbers)}" if numbers else form for form, numbers in by_form.items())
+
+
+def outcome_words(text: str, ruleset: RuleSet, outcomes: dict | None = None) -> str:
+    """An outcome of `socmethod diff` (either shape) in Russian: «на дому: N 1; стационарная … : N 4».
+    A register's text lists forms and numbers apart; with its pairs (`outcomes`, from the diff) each form
+    gets its own numbers, without them the forms come first and the numbers after."""
     text = (text or "").strip()
     if not text or text == NO_RECOMMENDATION:
         return NO_RECOMMENDATION
+    if outcomes and text in outcomes:
+        return pairs_words(outcomes[text], ruleset)
     register = _REGISTER_OUTCOME.match(text)
     if register:
         forms = [form_words(ruleset, f) for f in dict.fromkeys(register["forms"].split("|"))]

@@ -62,7 +62,7 @@ def run(argv: list[str]) -> int:
     summary = {"baseline": report["baseline"], "proposal": report["proposal"],
                "space": {c: {k: v[k] for k in ("points", "changed", "transitions")} for c, v in report["space"].items()},
                "case_bank": report["case_bank"],
-               "register": {k: v for k, v in register.items() if k not in ("changed_cases", "carried")} if register else None}
+               "register": {k: v for k, v in register.items() if k not in ("changed_cases", "carried", "outcomes")} if register else None}
     sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     if written:
         sys.stderr.write("Записано — " + "; ".join(written) + ".\n")

@@ -382,18 +382,29 @@ def evaluate_criteria_list(table: Table, profile: dict, ruleset: RuleSet, readin
 
 class Decision(NamedTuple):
     """What a result decides, as the tables speak: the forms, РИПСО numbers and rules of the rows that hold
-    (in the tables' order), and the rules that depend on an unknown answer. Both evaluators give it."""
+    (in the tables' order), and the rules that depend on an unknown answer. Both evaluators give it.
+    `counts` says how many of `ripso` each row gave, so a form can be paired with its own numbers."""
     forms: tuple
     ripso: tuple
     rules: tuple
     depends: tuple
+    counts: tuple = ()
+
+    def pairs(self) -> tuple:
+        """((form, (numbers…)), …), one per row that holds."""
+        out, start = [], 0
+        for form, count in zip(self.forms, self.counts):
+            out.append((form, tuple(self.ripso[start:start + count])))
+            start += count
+        return tuple(out)
 
 
 def decision_of(result: dict) -> Decision:
     """The Decision of an engine result (not of an error)."""
     recs = result.get("recommendations", [])
     return Decision(tuple(r["form"] for r in recs), tuple(n for r in recs for n in r["ripso"]),
-                    tuple(r["rule"] for r in recs), tuple(dict.fromkeys(d["rule"] for d in result.get("depends_on", []))))
+                    tuple(r["rule"] for r in recs), tuple(dict.fromkeys(d["rule"] for d in result.get("depends_on", []))),
+                    tuple(len(r["ripso"]) for r in recs))
 
 
 def ruleset_of(rules) -> RuleSet:

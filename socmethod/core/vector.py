@@ -108,16 +108,18 @@ class Evaluation:
         rules whose row or conditional number depends on an unknown answer."""
         given = {self.numbers[j]: bool(self.given[j, i]) for j in range(len(self.numbers))}
         pending = {self.numbers[j] for j in range(len(self.numbers)) if self.pending[j, i]}
-        forms, ripso, rules, depends = [], [], [], []
+        forms, ripso, rules, depends, counts = [], [], [], [], []
         for r, crow in enumerate(self.rows):
             status = int(self.status[r, i])
             if status == TRUE:
                 forms.append(crow.row.form)
                 rules.append(crow.row.id)
-                ripso += [num.number for k, num in enumerate(crow.ripso) if not num.conditional or given[(r, k)]]
+                numbers = [num.number for k, num in enumerate(crow.ripso) if not num.conditional or given[(r, k)]]
+                ripso += numbers
+                counts.append(len(numbers))
             if status == UNKNOWN or any((r, k) in pending for k in range(len(crow.ripso))):
                 depends.append(crow.row.id)
-        return Decision(tuple(forms), tuple(ripso), tuple(rules), tuple(depends))
+        return Decision(tuple(forms), tuple(ripso), tuple(rules), tuple(depends), tuple(counts))
 
 
 def evaluate_arrays(category: str, arrays: dict, n: int, ruleset: RuleSet, readings: dict) -> Evaluation:

@@ -107,9 +107,9 @@ def _date(text: str) -> str:
         return str(text)
 
 
-def _transitions(transitions: list[dict], ruleset: RuleSet) -> list[dict]:
-    return [{"before": outcome_words(t["from"], ruleset), "after": outcome_words(t["to"], ruleset), "count": t["count"]}
-            for t in transitions]
+def _transitions(transitions: list[dict], ruleset: RuleSet, outcomes: dict | None = None) -> list[dict]:
+    return [{"before": outcome_words(t["from"], ruleset, outcomes), "after": outcome_words(t["to"], ruleset, outcomes),
+             "count": t["count"]} for t in transitions]
 
 
 def _space_pictures(category: str, baseline: RuleSet, proposal: RuleSet, report: dict) -> dict:
@@ -143,18 +143,20 @@ def _case_bank(case_bank: dict, baseline: RuleSet, proposal: RuleSet) -> dict:
 
 def _register(register: dict, ruleset: RuleSet) -> dict:
     carried = register.get("carried", [])
+    outcomes = register.get("outcomes", {})
     cases = []
     for e in register["changed_cases"][:REPORT_CASES]:
         before = f"{e['before_forms']} ({e['before_ripso']})" if e["before_forms"] else ""
         after = f"{e['after_forms']} ({e['after_ripso']})" if e["after_forms"] else ""
         cases.append({"line": e["line"], "columns": [e.get("columns", {}).get(c, "") for c in carried],
-                      "before": outcome_words(before, ruleset), "after": outcome_words(after, ruleset),
+                      "before": outcome_words(before, ruleset, outcomes), "after": outcome_words(after, ruleset, outcomes),
                       "rules": e["rules_responsible"].replace("|", ", ")})
     refused = [{"line": r["line"], "id": r.get("id", ""), "reason": error_words(r["code"], r.get("field"), ruleset)}
                for r in register["refused_rows"]]
-    chart = svg(transitions_chart(register["transitions"], ruleset, "Реестр: переходы")) if register["changed"] else None
+    transitions = _transitions(register["transitions"], ruleset, outcomes)
+    chart = svg(transitions_chart(transitions, ruleset, "Реестр: переходы")) if register["changed"] else None
     return {"rows": register["rows"], "cases": register["cases"], "refused": register["refused"],
-            "changed": register["changed"], "carried": carried, "transitions": _transitions(register["transitions"], ruleset),
+            "changed": register["changed"], "carried": carried, "transitions": transitions,
             "chart": chart, "changed_cases": cases, "more": max(0, register["changed"] - len(cases)),
             "refused_rows": refused, "refused_more": max(0, register["refused"] - len(refused))}
 

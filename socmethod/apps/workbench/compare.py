@@ -148,7 +148,9 @@ class ComparePanel:
                           for side, label, text_ in (("действующие", "действующие правила", outputs["действующие"]),
                                                      ("проект", "проект", outputs["проект"]))]
             if report["register"]["changed"]:
-                chart, picture = svg_and_png(transitions_chart(report["register"]["transitions"], s.base, "Реестр: переходы"))
+                # The report's transitions: each form with its own numbers (the diff's texts cannot pair them).
+                chart, picture = svg_and_png(transitions_chart(context["register"]["transitions"], s.base,
+                                                               "Реестр: переходы"))
                 pictures.append((chart, ""))
                 downloads += [Download(f"реестр-переходы-{stem}.png", picture, "График переходов реестра (PNG)"),
                               Download(f"реестр-переходы-{stem}.svg", chart.encode("utf-8"), "График переходов реестра (SVG)")]
