@@ -106,6 +106,7 @@ def test_compare_and_the_diffs_frames_agree_with_diff(register):
     assert transitions.loc[transitions["where"] == "register", "count"].sum() == 2
     assert transitions.loc[transitions["category"] == "elderly", "count"].sum() == 96
     assert list(refused_frame(report)["id"]) == ["R-0043", "R-0153"]
+    assert list(refused_frame(report)["district"]) == ["Адмиралтейский", "Кировский"]
 
 
 def test_the_input_space_with_outcomes():

@@ -95,9 +95,12 @@ def test_diff_with_a_register_names_changed_cases_by_id_and_reports_refusals(tmp
     changed = tmp_path / "changed.csv"
     assert main(["diff", "--proposal", str(change), "--cases", str(src), "--keep", "district",
                  "--changed", str(changed)]) == 1
-    out = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr()
+    out = json.loads(printed.out)
     reg = out["register"]
     assert (reg["rows"], reg["cases"], reg["refused"]) == (300, 298, 2)
+    assert "не сравнивались" in printed.err and "в файле результатов" not in printed.err     # diff writes no record per row
+    assert "outcomes" not in reg                                     # the report's pairs stay out of the JSON
     assert [(r["id"], r["line"], r["code"], r["field"]) for r in reg["refused_rows"]] == [
         ("A-010", 12, "score_out_of_range", "self_care.hygiene"), ("A-200", 202, "score_out_of_range", "self_care.hygiene")]
     rows = _read(changed)

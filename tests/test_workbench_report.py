@@ -69,8 +69,11 @@ def test_the_report_lists_the_registers_changed_cases_and_refused_rows_with_ids(
     # Each form with its own numbers (the diff's register texts list them apart: «home|home|… (13|12|5)»).
     assert re.search(r"183 R-0182 Адмиралтейский на дому: N 13, N 12; стационарная форма при постоянном "
                      r"проживании: N 5 на дому: N 1, N 13, N 12; стационарная форма при постоянном проживании: N 5 ", text)
-    assert re.search(r"44 R-0043 Оценка «…» в поле «Способность к самообслуживанию: соблюдение личной гигиены", text)
-    assert "154 R-0153 Недопустимое значение «…» в поле «Категория»" in text
+    # Refused rows carry the kept columns too (the district), and say why their values are not shown.
+    assert re.search(r"44 R-0043 Адмиралтейский Оценка «…» в поле «Способность к самообслуживанию: соблюдение "
+                     r"личной гигиены", text)
+    assert "154 R-0153 Кировский Недопустимое значение «…» в поле «Категория»" in text
+    assert "Значения ячеек случаев в отчёт не переносятся" in text
 
 
 def test_the_report_speaks_russian_and_prints_on_a4(html):

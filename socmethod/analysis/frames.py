@@ -290,8 +290,13 @@ def changed_cases_frame(report: dict) -> pd.DataFrame:
 
 
 def refused_frame(report: dict) -> pd.DataFrame:
+    """The register's refused rows named in a `diff` report: index, line, the carried columns (the
+    identifier first), the error's code and field."""
     register = report.get("register") or {}
-    return pd.DataFrame(register.get("refused_rows", []), columns=["index", "line", "id", "code", "field"])
+    carried = register.get("carried", [])
+    rows = [{"index": r["index"], "line": r["line"], **{c: r.get("columns", {}).get(c, "") for c in carried},
+             "code": r["code"], "field": r["field"]} for r in register.get("refused_rows", [])]
+    return pd.DataFrame(rows, columns=["index", "line", *carried, "code", "field"])
 
 
 # --- the input space -----------------------------------------------------------------------------------------

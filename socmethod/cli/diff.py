@@ -67,6 +67,6 @@ def run(argv: list[str]) -> int:
     if written:
         sys.stderr.write("Записано — " + "; ".join(written) + ".\n")
     if register and register["refused"]:
-        sys.stderr.write(refused_summary(register["refused_rows"], register["refused"]))
+        sys.stderr.write(refused_summary(register["refused_rows"], register["refused"], compared=True))
         return 1
     return 0

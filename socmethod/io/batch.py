@@ -45,6 +45,7 @@ class Tally:
                          "field": err.get("field") or ""}
                 if self.carried:
                     entry["id"] = chunk.carried(i)[0]
+                    entry["columns"] = dict(zip(self.carried, chunk.carried(i)))
                 self.refused_rows.append(entry)
 
     def counts(self) -> dict:
