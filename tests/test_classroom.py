@@ -77,6 +77,19 @@ def test_the_trainer_page_shows_the_running_session_after_a_reload(tmp_path):
     assert "Слушателей: 3 , закончили все случаи: 1 , ответов: 3" in page       # text_of spaces the <b>
 
 
+def test_a_trainee_still_on_the_first_case_is_said_so_not_shown_as_0_of_0(tmp_path):
+    plan = training.SessionPlan("nachalo", ["case-001"], True, "Начало")
+    training.save_plan(plan, tmp_path)
+    _trainee(tmp_path, plan, answers=[reference_answer("case-001")])
+    _trainee(tmp_path, plan)                                    # joined, nothing answered yet
+    trainer = training.TrainerView(directory=tmp_path)
+    trainer.session_select.value = "nachalo"
+    trainer.refresh()
+    page = text_of(trainer.report.value)
+    assert "Слушатель 2 решает первый случай, ответов ещё нет" in page and "0 из 0" not in page
+    assert "Слушатель 1 1 1" in page
+
+
 def test_past_sessions_are_listed_with_their_counts_and_can_be_reopened(tmp_path):
     first = training.SessionPlan("vchera", ["case-001"], True, "Вчера")
     training.save_plan(first, tmp_path)
