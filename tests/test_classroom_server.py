@@ -100,6 +100,21 @@ def test_the_start_page_is_behind_the_token_and_its_qr_code_reads_back_as_the_ad
         assert page.get_by_role("link", name="Практика").get_attribute("href") == href
     finally:
         page.close()
+    # The bare address, typed from the projector: a Russian page asks for the token (not Jupyter's English
+    # login form), refuses a wrong one in Russian and lets the right one in.
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(classroom["base"])
+        assert page.locator("html").get_attribute("lang") == "ru" and page.locator("h1").inner_text() == "Учебные страницы"
+        page.get_by_label("Токен доступа").fill("wrong-token")
+        page.get_by_role("button", name="Войти").click()
+        assert "Токен не подошёл" in page.inner_text("body")
+        page.get_by_label("Токен доступа").fill(TOKEN)
+        page.get_by_role("button", name="Войти").click()
+        page.wait_for_selector("text=Что сделать сначала")
+    finally:
+        context.close()
 
 
 def test_a_trainee_reloads_the_practice_page_and_keeps_label_and_answers(classroom, browser):

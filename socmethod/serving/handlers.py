@@ -43,6 +43,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+from voila.voila_identity_provider import VoilaLoginHandler
 
 from socmethod.render import render
 from socmethod.serving.guard import PUBLIC, Backlog, Refused, outgoing_msg_type, read_client_frame
@@ -362,6 +363,16 @@ class LabextensionHandler(QuietErrors, Precompressed, FileFindHandler):
         super().set_headers()
         if HASHED_NAME.search(self.request.path):
             self.set_header("Cache-Control", IMMUTABLE)
+
+
+class LoginHandler(QuietErrors, VoilaLoginHandler):
+    """/login (a classroom beyond loopback): the token asked for in Russian, on the kit's own page;
+    jupyter_server's is English and loads its own stylesheet from a path Voila does not serve."""
+
+    def _render(self, message=None):
+        self.write(render("serving/login.html.j2", next=self.get_argument("next", default=self.base_url),
+                          action=self.base_url.rstrip("/") + "/login", xsrf=self.xsrf_token.decode("ascii"),
+                          refused=bool(message)))
 
 
 class LogoutHandler(QuietErrors, JupyterHandler):

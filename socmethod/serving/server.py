@@ -34,6 +34,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+from voila.voila_identity_provider import VoilaLoginHandler
 
 from socmethod.serving.guard import MAX_FRAME, Policy
 from socmethod.serving.handlers import (
@@ -41,6 +42,7 @@ from socmethod.serving.handlers import (
     KernelModelHandler,
     KernelWebsocketHandler,
     LabextensionHandler,
+    LoginHandler,
     LogoutHandler,
     PageHandler,
     ShutdownHandler,
@@ -57,6 +59,7 @@ REPLACED = {
     TornadoVoilaHandler: PageHandler,
     FileFindHandler: LabextensionHandler,
     JupyterLogoutHandler: LogoutHandler,
+    VoilaLoginHandler: LoginHandler,
 }
 
 
