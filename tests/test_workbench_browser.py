@@ -72,7 +72,7 @@ def test_change_upload_compare_download(server, tmp_path):
         browser.close()
     name, data = files["changed"]
     assert name.startswith("изменившиеся-случаи-") and name.endswith(".csv")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))   # for Russian Excel
     assert [(r["id"], r["district"]) for r in rows] == [("R-0020", "Фрунзенский"), ("R-0182", "Адмиралтейский")]
     name, data = files["report"]
     report = data.decode("utf-8")

@@ -3,6 +3,8 @@ server and nothing outlives the page."""
 from __future__ import annotations
 
 import base64
+import csv
+import io
 from dataclasses import dataclass
 
 from socmethod.render import markup, render
@@ -26,8 +28,12 @@ class Download:
 
 
 def csv_bytes(text: str) -> bytes:
-    """CSV for a spreadsheet: UTF-8 with a byte order mark, so Excel reads Cyrillic right."""
-    return ("\ufeff" + text).encode("utf-8")
+    """CSV (as the kit writes it, with «,») for a spreadsheet: «;» between cells, which Russian Excel splits
+    into columns (its list separator, the comma being the decimal mark), and UTF-8 with a byte order mark,
+    so it reads Cyrillic right. Cells are copied as they are (formulas are already neutralised)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def size_words(n: int) -> str:
