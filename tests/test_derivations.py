@@ -295,6 +295,8 @@ def test_medical_indications_by_kind(category, kinds, readings, expected):
     assert derived["medical_indications"]["value"] is expected
     table_reading = "medical_indications_31" if category == "elderly" else "medical_indications_32"
     assert [r["reading"] for r in derived["medical_indications"]["readings"]] == [table_reading]
+    # The line cited is the table's «Наличие медицинских показаний» column (3.1: 1128; 3.2: 1154), not its title.
+    assert [s["seed_line"] for s in derived["medical_indications"]["steps"]] == [1128 if category == "elderly" else 1154]
 
 
 def test_n5_through_the_kind_of_medical_indications():

@@ -33,7 +33,7 @@ def derive_profile(profile: dict, ruleset: RuleSet, readings: dict) -> tuple[dic
         elif kind == "rules":
             value, steps, used = _rules(spec, out, ruleset, readings)
         else:
-            value, steps, used = _any_of(spec, out, ruleset, readings)
+            value, steps, used = _any_of(target, spec, out, ruleset, readings)
         given = out.get(target)
         if given is not None and value is not None and _normal(given) != _normal(value):
             raise KitError("derived_conflict", target, value=ruleset.value_label(target, given),
@@ -139,7 +139,7 @@ def _gives_text(rule: dict):
 
 # --- any_of: a list of kinds in, true when it holds a kind the case's table accepts -------------------------
 
-def _any_of(spec: dict, profile: dict, ruleset: RuleSet, readings: dict):
+def _any_of(target: str, spec: dict, profile: dict, ruleset: RuleSet, readings: dict):
     kinds = profile[spec["from"]]
     cat = ruleset.categories[profile["category"]]
     table = next(t for t in cat.get("tables", []) + cat.get("optional_tables", []) if t in spec["accepts"])
@@ -147,7 +147,10 @@ def _any_of(spec: dict, profile: dict, ruleset: RuleSet, readings: dict):
     accepted = ruleset.reading_value(ref, readings)
     held = [k for k in kinds if k in accepted]
     used = [_reading(ruleset, ref[1:], readings)] if isinstance(ref, str) and ref.startswith("@") else []
-    steps = [{"gives": bool(held), "seed_line": ruleset.tables[table].spec.get("seed_line", spec["seed_line"]),
+    # The line of the table's column the derived key fills (3.1: 1128, 3.2: 1154), not the table's title.
+    column_line = next((c["seed_line"] for c in ruleset.tables[table].spec.get("columns", {}).values()
+                        if target in c.get("fields", [c.get("field")]) and "seed_line" in c), None)
+    steps = [{"gives": bool(held), "seed_line": column_line or ruleset.tables[table].spec.get("seed_line", spec["seed_line"]),
               "text": f"таблица {table}: " + ruleset.value_label(spec["from"], accepted)}]
     return bool(held), steps, used
 
