@@ -262,6 +262,13 @@ def test_cors_answers_only_the_origins_allowed(monkeypatch):
         preflight = open_.options("/api/v1/assess", headers={**origin, "access-control-request-method": "POST",
                                                              "access-control-request-headers": "content-type"})
         assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+        # The portal's script can read the rule set's header; a refused preflight is the kit's error.
+        answer = open_.get("/healthz", headers=origin)
+        assert answer.headers["access-control-expose-headers"].lower() == "x-socmethod-rules"
+        refused = open_.options("/api/v1/assess", headers={"origin": "https://evil.example",
+                                                            "access-control-request-method": "POST"})
+        error = _error(refused, 400, "cross_origin_refused")
+        assert error["field"] == "origin" and "https://evil.example" in error["message"]
 
 
 def test_a_fault_is_a_plain_internal_error_and_the_log_keeps_no_case(client, monkeypatch, caplog):
@@ -303,6 +310,22 @@ def test_batch_checks_a_csv_header_as_the_cli_does_and_carries_the_id_column(cli
     err = _error(client.post("/api/v1/batch", content=register.replace("self_care.hygiene", "self_care.hygeine", 1).encode(),
                              headers={"content-type": "text/csv"}), 400, "misspelt_column")
     assert err["field"] == "self_care.hygeine"
+
+
+def test_batch_keeps_the_columns_named_by_keep_as_the_cli_does(client, tmp_path, capsys):
+    """The shipped example register (id, district, two bad rows): refused at its header without ?keep=,
+    the message saying how to keep the column; with ?keep=district the records the CLI writes with --keep."""
+    from socmethod.core.resources import data_path
+    register = data_path("examples", "register.csv").read_bytes()
+    csv_type = {"content-type": "text/csv"}
+    err = _error(client.post("/api/v1/batch", content=register, headers=csv_type), 400, "unknown_column")
+    assert err["field"] == "district" and "?keep=district" in err["message"] and "--keep" not in err["message"]
+    out = tmp_path / "out.csv"
+    cli_main(["batch", str(data_path("examples", "register.csv")), str(out), "--keep", "district"])
+    capsys.readouterr()
+    answer = client.post("/api/v1/batch?keep=district", content=register, headers=csv_type)
+    assert answer.status_code == 200 and answer.text == out.read_text(encoding="utf-8")
+    assert answer.text.splitlines()[0].startswith("index,id,district,status")
 
 
 # ------------------------------------------------------------------------------------------ any value, no 500

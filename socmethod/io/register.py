@@ -129,8 +129,9 @@ def case_column_names(ruleset: RuleSet) -> set[str]:
 
 
 def check_header(columns: list[str], ruleset: RuleSet, *, id_column: str | None = None, keep=(),
-                 where: str = "") -> Header:
-    """The accepted header, or a KitError naming the first column refused (see the module's rules)."""
+                 where: str = "", keep_hint: str = "--keep {}") -> Header:
+    """The accepted header, or a KitError naming the first column refused (see the module's rules);
+    `keep_hint` says how this caller keeps a column of one's own (the CLI's --keep, the API's ?keep=)."""
     if len(set(columns)) != len(columns):
         dup = next(c for c in columns if columns.count(c) > 1)
         raise KitError("malformed_file", where=f"{where}, строка 1", value=f"столбец «{dup}» повторяется", allowed="CSV")
@@ -157,7 +158,7 @@ def check_header(columns: list[str], ruleset: RuleSet, *, id_column: str | None 
         if near:
             raise KitError("misspelt_column", column, value=near[0], where=f"{where}, строка 1" if where else "")
         raise KitError("unknown_column", column, where=f"{where}, строка 1" if where else "",
-                       allowed=", ".join(sorted(known)))
+                       allowed=", ".join(sorted(known)), value=keep_hint.format(column))
     return header
 
 

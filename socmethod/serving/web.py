@@ -243,6 +243,22 @@ def _wants_json(request: Request) -> bool:
 
 # ------------------------------------------------------------------------------------------ the application
 
+class CORS(CORSMiddleware):
+    """Starlette's CORS, its refused preflight answered as the kit's error (JSON, a catalogue code), not as
+    plain text."""
+
+    def preflight_response(self, request_headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        failed = response.body.decode("utf-8").removeprefix("Disallowed CORS ")
+        refused = error_response(400, KitError("cross_origin_refused", failed, value=request_headers.get("origin", "")))
+        for name in ("vary", "access-control-allow-methods", "access-control-max-age"):
+            if name in response.headers:
+                refused.headers[name] = response.headers[name]
+        return refused
+
+
 def cors_origins() -> list[str]:
     return [o.strip() for o in os.environ.get("SOCMETHOD_CORS_ORIGINS", "").split(",") if o.strip()]
 
@@ -256,8 +272,8 @@ def create_app() -> Starlette:
               Route("/api", api_page, methods=["GET"]),
               *(Route(path, endpoint, methods=methods) for path, endpoint, methods in API_ROUTES)]
     middleware = [Middleware(Guard),
-                  Middleware(CORSMiddleware, allow_origins=cors_origins(), allow_methods=["GET", "POST"],
-                             allow_headers=["Content-Type"], max_age=600),
+                  Middleware(CORS, allow_origins=cors_origins(), allow_methods=["GET", "POST"],
+                             allow_headers=["Content-Type"], expose_headers=["X-Socmethod-Rules"], max_age=600),
                   Middleware(GZipMiddleware, minimum_size=600)]
     return Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found, 405: not_allowed})
 

@@ -227,6 +227,8 @@ async def batch_endpoint(request: Request) -> Response:
     parameters:
       - {name: reading, in: query, required: false, schema: {type: string}, description: "вариант прочтения ИМЯ=ЗНАЧЕНИЕ"}
       - {name: format, in: query, required: false, schema: {type: string, enum: [jsonl, csv]}, description: формат ответа}
+      - {name: id, in: query, required: false, schema: {type: string}, description: "столбец идентификатора CSV (по умолчанию id, если он есть)"}
+      - {name: keep, in: query, required: false, schema: {type: string}, description: "ваши столбцы CSV, которые перенести в ответ (через запятую или несколько раз), как --keep"}
     requestBody:
       required: true
       content:
@@ -239,21 +241,24 @@ async def batch_endpoint(request: Request) -> Response:
           application/x-ndjson: {schema: {type: string}}
           text/csv: {schema: {type: string}}
     """
-    params = query(request, ("reading", "format"))
+    params = query(request, ("reading", "format", "id", "keep"))
     readings = readings_of(params)
+    id_column = (params.get("id") or [None])[-1]
+    keep = [c.strip() for value in params.get("keep", []) for c in value.split(",") if c.strip()]
     suffix = media_type(request, BATCH_TYPES)
     out = (params.get("format") or [suffix.lstrip(".")])[-1]
     if out not in ("jsonl", "csv"):
         raise ApiError(400, KitError("bad_argument", "format", value=out, allowed="jsonl или csv"))
     data = await body(request, MAX_BATCH_BODY)
-    text = await run_in_threadpool(_batch, data, suffix, out, readings)
+    text = await run_in_threadpool(_batch, data, suffix, out, readings, id_column, keep)
     media = "application/x-ndjson; charset=utf-8" if out == "jsonl" else "text/csv; charset=utf-8"
     return Response(text, media_type=media)
 
 
-def _batch(data: bytes, suffix: str, out: str, readings: dict) -> str:
+def _batch(data: bytes, suffix: str, out: str, readings: dict, id_column: str | None = None, keep=()) -> str:
     """The records `socmethod batch` writes for a register held in memory (nothing touches the disk): a CSV
-    register's header is checked as the CLI checks it, and an `id` column is carried into the records."""
+    register's header is checked as the CLI checks it, and its identifier (`id`, or `?id=`) and the `?keep=`
+    columns are carried into the records."""
     ruleset = bundled_ruleset()
     buffer = io.StringIO()
     try:
@@ -263,7 +268,8 @@ def _batch(data: bytes, suffix: str, out: str, readings: dict) -> str:
             from socmethod.io.register import check_header
             first = next((line for line in text.splitlines() if line.strip()), "")
             columns = [c.strip() for c in next(csv.reader([first], delimiter=sniff_delimiter(first)))]
-            carried = check_header(columns, ruleset, where=WHERE).carried
+            carried = check_header(columns, ruleset, id_column=id_column, keep=keep, where=WHERE,
+                                   keep_hint="?keep={}").carried
         writer = csv.writer(buffer, lineterminator="\n") if out == "csv" else None
         if writer:
             writer.writerow([CSV_COLUMNS[0], *carried, *CSV_COLUMNS[1:]])
