@@ -110,7 +110,7 @@ def _check_header(spec: dict, where: str) -> None:
     try:
         date.fromisoformat(str(date_text))
     except ValueError:
-        raise KitError("bad_date", "effective_date", value=date_text, where=f" ({where})", allowed="") from None
+        raise KitError("bad_date", "effective_date", value=date_text, where=where, allowed="") from None
 
 
 def _apply_one(change: dict, n: int, where: str, base: RuleSet, tmp: Path, tables: dict) -> None:
