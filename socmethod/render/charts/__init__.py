@@ -17,8 +17,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
 # DejaVu Sans ships with matplotlib itself and covers Cyrillic, so labels never fall back to boxes.
+# A fixed hash salt and no date: the same chart is the same bytes (a report made twice from the same
+# inputs is the same file).
 STYLE = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 11, "svg.fonttype": "none",
-         "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100}
+         "svg.hashsalt": "socmethod", "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100}
 # Colour-blind-safe qualitative palette (Okabe-Ito), in the order outcomes are listed.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 NEUTRAL = "#BBBBBB"             # "no recommendation", "no change"
@@ -34,7 +36,7 @@ def svg(fig) -> Markup:
     """The figure as inline SVG markup (text stays text: searchable, printable, scalable); closes it."""
     buf = io.StringIO()
     with plt.rc_context(STYLE):
-        fig.savefig(buf, format="svg")
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
     return Markup(text[text.index("<svg"):])     # drop the XML prologue and doctype: it is embedded
