@@ -33,6 +33,8 @@ def wrong_share_chart(entries: list[dict], title: str, limit: int = 12, width_cm
     ax.set_yticks(positions, labels, fontsize=size)
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "25 %", "50 %", "75 %", "100 %"], fontsize=size * 0.9)
-    ax.set_title(title, fontsize=size * 1.1, loc="left")
+    # Over the whole figure, from its left edge: over the axes alone (right of the long labels) a long
+    # title ran off the projector's 1024 px.
+    fig.suptitle(title, fontsize=size * 1.1, x=0.0, ha="left")
     ax.spines[["top", "right"]].set_visible(False)
     return svg(fig)
