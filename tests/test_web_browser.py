@@ -296,6 +296,41 @@ def test_with_javascript_the_result_follows_each_answer_without_a_reload(browser
         pg.context.close()
 
 
+def test_the_error_summary_takes_focus_and_its_links_show_the_question_with_its_answer(browser, server):
+    """GOV.UK's error summary: focused when the page comes; a link brings the question's text into view
+    and focuses its answer (the answer alone at the top, its question scrolled off above, before)."""
+    pg = _page(browser, server, js=True, bypass_csp=True)      # wait_for_function evaluates its text
+    try:
+        pg.get_by_role("group", name="Кто этот человек?").get_by_label("Пожилой человек").check()
+        pg.locator("#sm-questions .sm-field").first.wait_for()
+        pg.get_by_role("button", name="Показать результат").click()
+        pg.wait_for_selector("#sm-error-summary")
+        pg.wait_for_function("document.activeElement && document.activeElement.id === 'sm-error-summary'")
+        link = pg.locator("#sm-error-summary a").first
+        target = link.get_attribute("href")[1:]
+        link.click()
+        pg.wait_for_function(f"document.activeElement && document.activeElement.id === '{target}'")
+        legend = pg.locator(f"fieldset:has(#{target}) legend").first.bounding_box()
+        assert legend is not None and 0 <= legend["y"] < 740                    # the question is on the screen
+    finally:
+        pg.context.close()
+
+
+def test_a_changed_result_is_announced_each_time(browser, server):
+    pg = _page(browser, server, js=True, bypass_csp=True)      # wait_for_function evaluates its text
+    try:
+        _elderly(pg, js=True)
+        status = pg.locator("#sm-status")
+        pg.wait_for_function("document.getElementById('sm-status').textContent !== ''")
+        said = status.text_content()
+        pg.evaluate("document.getElementById('sm-status').textContent = ''")
+        pg.get_by_role("group", name="Группа инвалидности").get_by_label("Нет инвалидности").check()
+        pg.wait_for_function("document.getElementById('sm-status').textContent !== ''")
+        assert status.text_content() == said
+    finally:
+        pg.context.close()
+
+
 # --- issue 13: difficulties, not categories; loneliness in parts (JavaScript on and off) -------------------
 
 def test_intellectual_with_motor_difficulties_get_the_multiple_impairments_programmes(page, js):

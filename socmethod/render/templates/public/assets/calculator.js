@@ -8,6 +8,25 @@
 // the summary's print button print.
 (function () {
   "use strict";
+  // GOV.UK's error summary: focused when the page comes, so a screen reader reads it first; its links (and
+  // «Изменить» in the answers to check) bring the question's text into view with its answer focused, not
+  // the answer alone at the top of the screen with its question scrolled away above it.
+  var summary = document.getElementById("sm-error-summary");
+  if (summary) {
+    // After the page's own scroll to #sm-result, which takes focus back to the document.
+    window.addEventListener("load", function () { summary.focus(); });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    var input = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!input || !/^(INPUT|SELECT|TEXTAREA)$/.test(input.tagName)) return;
+    var fieldset = input.closest("fieldset");
+    var legend = fieldset && fieldset.querySelector("legend");
+    var label = legend || document.querySelector("label[for='" + input.id + "']") || input;
+    event.preventDefault();
+    label.scrollIntoView();
+    input.focus({ preventScroll: true });
+  });
   var printButtons = document.querySelectorAll("[data-print]");
   for (var i = 0; i < printButtons.length; i++) {
     printButtons[i].hidden = false;
@@ -20,6 +39,7 @@
   var checked = form.querySelector("input[name=category]:checked");
   var category = checked ? checked.value : null;
   var lastStatus = null;
+  var lastResult = null;
   var sent = 0;
   var timer = null;
 
@@ -53,11 +73,15 @@
         replace("sm-urgent", data.fragments.urgent);
         if (data.fragments.questions !== null) replace("sm-questions", data.fragments.questions);
         category = data.category;
+        var changed = data.fragments.result !== lastResult;
+        lastResult = data.fragments.result;
         replace("sm-result-body", data.fragments.result);
         showErrors(data.errors);
         showAsked(data.hidden || []);
-        if (status && data.status !== lastStatus && data.status === "complete") {
-          status.textContent = status.getAttribute("data-updated");
+        // Say so whenever a complete result changes (cleared first, so the same words are read again).
+        if (status && data.status === "complete" && (changed || lastStatus !== "complete")) {
+          status.textContent = "";
+          setTimeout(function () { status.textContent = status.getAttribute("data-updated"); }, 50);
         }
         lastStatus = data.status;
       })
