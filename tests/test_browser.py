@@ -16,8 +16,10 @@ from tests.support.page_driver import (
     answer_case,
     answer_elderly,
     answer_question,
+    axe_violations,
     launch,
     pdf_pages,
+    require_axe,
     require_chromium,
     start_voila_page,
     summary_from_page,
@@ -54,6 +56,26 @@ def page(server):
         pg.wait_for_selector("text=Пожилой человек")
         yield pg
         browser.close()
+
+
+def test_no_axe_violation_on_the_phone_at_the_start_and_at_the_result(server):
+    """axe-core (from npm, injected from the local file) on the Voila page at 360 px: every text field
+    named (label-title-only was reported for the income fields), every content in a landmark (region)."""
+    require_axe()
+    with playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            pg = browser.new_page(viewport={"width": 360, "height": 740})
+            pg.set_default_timeout(30_000)
+            pg.goto(server)
+            pg.wait_for_selector("text=Пожилой человек")
+            time.sleep(0.5)                         # the labelling script runs on the next animation frame
+            assert axe_violations(pg) == []
+            answer_elderly(pg)
+            time.sleep(0.5)
+            assert axe_violations(pg) == []
+        finally:
+            browser.close()
 
 
 def test_page_asks_no_host_but_its_own(server):

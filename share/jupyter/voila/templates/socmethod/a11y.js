@@ -46,6 +46,9 @@
     });
     fields.forEach(function (field) {
       field.setAttribute('aria-labelledby', labelled);
+      // The same words again as aria-label: axe-core does not resolve the labelling text of a text field
+      // ipywidgets draws (label-title-only); a screen reader reads the labelledby text first anyway.
+      field.setAttribute('aria-label', text.textContent.trim());
       var by = described.concat(errors);
       if (by.length) { field.setAttribute('aria-describedby', by.join(' ')); }
       else { field.removeAttribute('aria-describedby'); }
