@@ -76,6 +76,17 @@ def test_every_impairment_combination_derives_its_category(category, table):
         assert derived["value"] == _expected(short), (category, letters)
 
 
+@pytest.mark.parametrize("category, kind, line", [
+    ("disabled_adult", "intellectual", 792), ("disabled_adult", "sensory", 793),
+    ("disabled_child", "intellectual", 797), ("disabled_child", "sensory", 798)])
+def test_a_single_kind_cites_its_own_categorys_line_of_form_1(category, kind, line):
+    """Lines 792-798 list the adults' and the children's categories apart: a child's sensory difficulty is
+    line 798, not the adults' 793."""
+    profile = {**_profile(category, ""), "impairments": [kind]}
+    derived = evaluate_profile(profile)["derived"]["impairment"]
+    assert derived["value"] == kind and [s["seed_line"] for s in derived["steps"]] == [line]
+
+
 def test_a_list_gets_what_its_category_gets():
     """Issue 13: `impairments: [intellectual, motor]` gets exactly what `impairment: multiple` gets."""
     case = {"category": "disabled_adult", "disability_group": "I",
