@@ -100,6 +100,22 @@ def test_the_case_banks_moves_are_charted_and_listed_by_case(rules):
     assert re.search(r"<figure><svg.*?Учебные случаи: переходы.*?</svg>", html, flags=re.S)
 
 
+def test_a_removed_and_an_added_row_are_told_in_words_without_codes(rules, tmp_path):
+    """The change table shows a cell as written only when it says something of its own («1, 2»), never
+    a cell of codes (`day_care_up_to_4h`, `none, III, II, I`)."""
+    base = rules[0]
+    change = tmp_path / "rows.toml"
+    change.write_text('name = "Строки"\n[[change]]\naction = "remove"\ntable = "3.1"\nrow = "3.1-N7"\n'
+                      '[[change]]\naction = "add"\ntable = "3.1"\nrow = { id = "3.1-N50", disability_group = "II", '
+                      'self_care = "2", mobility = "3", lives_alone = "V", form = "home", ripso = "1" }\n', encoding="utf-8")
+    proposal = apply_change_file(change, base)
+    report = {**diff(base, base), "proposal": {**proposal.info(), "readings": base.default_readings()}}
+    text = visible(report_html(report, base, proposal))
+    assert "Таблица 3.1, строка 3.1-N7 (стр. 1130 источника): удалена" in text
+    assert "полустационарная форма с периодом пребывания до 4 часов" in text and "на дому" in text
+    assert [code for code in (*CODES, "home", "(none", "none,") if code in text] == []
+
+
 def test_a_new_programme_number_is_warned_about_in_the_report(rules, tmp_path):
     base = rules[0]
     change = tmp_path / "new.toml"
@@ -129,6 +145,8 @@ def test_gaps_as_text_and_html(capsys, tmp_path):
     assert "пробел: 1 932; нет утраты способностей: 192" in text
     assert "Строки, целиком покрытые другой строкой той же формы: 3.1-N1 ⊂ 3.1-N6" in text
     assert [code for code in CODES if code in text] == []
+    from socmethod import bundled_ruleset
+    assert [name for name in bundled_ruleset().readings if name in text] == []      # readings by their titles
     assert max(len(line) for line in text.splitlines() if line.startswith("    ")) <= 110
     out = tmp_path / "gaps.html"
     assert main(["gaps", "--format", "html", "--out", str(out), "--reading", "empty_cell=must_be_absent"]) == 0

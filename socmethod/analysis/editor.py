@@ -338,7 +338,7 @@ def rule_changes(baseline: RuleSet, proposal: RuleSet) -> list[dict]:
                 if kind != "edit" and not (was or now):
                     continue
                 cells.append({"column": column, "label": column_words(baseline, table_id, column), "before": was,
-                              "after": now,
+                              "after": now, "before_raw": _as_written(was), "after_raw": _as_written(now),
                               "before_words": cell_words(baseline, table_id, column, was) if b is not None else "—",
                               "after_words": cell_words(proposal, table_id, column, now) if a is not None else "—"})
             if kind == "edit" and not cells:
@@ -376,3 +376,12 @@ def row_columns(ruleset: RuleSet, table_id: str) -> dict[str, list[str]]:
             "flag": [c for c, s in table.columns.items() if s["kind"] == "flag"],
             "ripso": list(table.ripso_columns.values()),
             "meta": [c for c in ADD_META if c in ROW_META]}
+
+
+_CODE = re.compile(r"[A-Za-z_]{2,}")
+
+
+def _as_written(cell: str) -> str:
+    """A cell's text as the table file writes it, for showing beside its words when it says something of
+    its own («1, 2», «V <*>»); "" when it holds codes (`day_care_up_to_4h`, `none`), which pages never show."""
+    return "" if _CODE.search(cell or "") else (cell or "")
