@@ -453,9 +453,10 @@ def test_loneliness_is_asked_one_thing_at_a_time():
     # Living with the family: not lonely, so no N 1.
     _click_through(calc, {**ELDERLY_ANSWERS, "lives_by_self": "no", "couple_living_alone": "no"})
     assert ("home", [1]) not in [(o["code"], o["ripso"]) for o in calc.view["offers"]]
-    # A disabled child keeps the one question of the table's column.
-    assert "lives_alone" in [q.key for q in questions("disabled_child")]
-    assert "lives_by_self" not in [q.key for q in questions("disabled_child")]
+    # A disabled child too, without the spouse question: a child not living alone lives in a family.
+    child = [q.key for q in questions("disabled_child")]
+    assert "lives_alone" not in child and "couple_living_alone" not in child
+    assert child.index("lives_by_self") < child.index("relatives_help")
 
 
 def test_medical_indications_are_asked_by_kind():

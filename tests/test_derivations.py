@@ -87,6 +87,18 @@ def test_a_single_kind_cites_its_own_categorys_line_of_form_1(category, kind, li
     assert derived["value"] == kind and [s["seed_line"] for s in derived["steps"]] == [line]
 
 
+def test_a_child_not_living_alone_lives_in_a_family_an_adult_may_live_as_a_couple():
+    """A disabled child is not asked about a spouse: not living alone is «проживает в семье» (not lonely);
+    for an adult the same answer leaves loneliness open until the couple question is answered."""
+    child = {**_profile("disabled_child", "M"), "lives_by_self": False}
+    del child["lives_alone"]
+    derived = evaluate_profile(child)["derived"]["lives_alone"]
+    assert derived["value"] is False and "ребёнок живёт не один" in derived["steps"][0]["text"]
+    adult = {**_profile("disabled_adult", "M"), "lives_by_self": False}
+    del adult["lives_alone"]
+    assert evaluate_profile(adult)["derived"]["lives_alone"]["value"] is None
+
+
 def test_a_list_gets_what_its_category_gets():
     """Issue 13: `impairments: [intellectual, motor]` gets exactly what `impairment: multiple` gets."""
     case = {"category": "disabled_adult", "disability_group": "I",

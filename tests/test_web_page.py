@@ -20,8 +20,8 @@ ELDERLY = {"category": "elderly", "disability_group": "II",
 CHILD = {"category": "disabled_child", "impairments": ["motor"],
          **{f"self_care.{k}": 1 for k in ("hygiene", "toilet", "dressing", "eating")},
          **{f"mobility.{k}": 1 for k in ("distance", "outdoor_walk", "indoors", "bed")},
-         "medical_indications_kinds": ["none"], "lives_alone": "no", "carer_absent": "no", "family_conflict": "no",
-         "ipra_social_rehabilitation": "yes", "psychiatrist_recommends": "none"}
+         "medical_indications_kinds": ["none"], "lives_by_self": "no", "relatives_help": "yes", "carer_absent": "no",
+         "family_conflict": "no", "ipra_social_rehabilitation": "yes", "psychiatrist_recommends": "none"}
 ADULT = {**{k: v for k, v in ELDERLY.items() if k != "category"}, "category": "disabled_adult",
          "impairments": ["intellectual", "motor"], "ipra_social_rehabilitation": "yes", "social_housing_flat": "no",
          "needs_social_labour_rehab": "no"}

@@ -118,7 +118,8 @@ def _rules(spec: dict, profile: dict, ruleset: RuleSet, readings: dict):
         full = {**answers, **dict(zip(unknown, combo))}
         if excluded(full, ruleset.fields):
             continue
-        rule = next(r for r in spec["rules"] if all(full.get(k) == v for k, v in r["when"].items()))
+        rule = next(r for r in spec["rules"] if profile.get("category") in r.get("for", [profile.get("category")])
+                    and all(full.get(k) == v for k, v in r["when"].items()))
         outcomes.add(all(ruleset.reading_value(ref, readings) for ref in _as_list(rule["gives"])))
         if rule not in applied:
             applied.append(rule)

@@ -527,10 +527,15 @@ def check_derivations(derivations: dict, spec: dict, tables: dict) -> None:
                 answers = dict(zip(inputs, combo))
                 if excluded(answers, fields):
                     continue
-                rule = next((r for r in d.get("rules", []) if all(answers.get(k) == v for k, v in r.get("when", {}).items())), None)
+                # The rules for every category (no `for`) must cover every combination on their own.
+                rule = next((r for r in d.get("rules", []) if "for" not in r
+                             and all(answers.get(k) == v for k, v in r.get("when", {}).items())), None)
                 if rule is None:
                     raise refuse(target, "ответы " + ", ".join(f"{k}={'true' if v else 'false'}" for k, v in answers.items())
                                  + " не покрыты ни одним правилом", "Правила должны покрывать все сочетания ответов.")
+            for n, rule in enumerate(d.get("rules", []), start=1):
+                if not set(rule.get("for", [])) <= set(spec["categories"]):
+                    raise refuse(target, f"правило {n}: for = {rule['for']!r}", "for — категории из [categories].")
                 for ref in _as_list(rule["gives"]):
                     if not isinstance(ref, bool) and not all(isinstance(v, bool) for v in _reading_values(spec, ref, f"[derive.{target}]")):
                         raise refuse(target, f"gives = {ref!r}", "gives — true, false, \"@прочтение\" с вариантами true/false или их список.")
