@@ -162,10 +162,14 @@ def test_heat_maps_for_any_choice_of_the_other_answers(compared):
     explorer.choose(disability_group="II", lives_alone=True, medical_indications=False, carer_absent=False,
                     family_conflict=False)
     chart = explorer.chart.value
-    assert "Действующие правила: 405-р" in chart and "Проект: Проект: N 1 и при передвижении 3" in chart
+    assert "Действующие правила: 405-р" in chart and "Проект: N 1 и при передвижении 3" in chart
+    assert "Проект: Проект:" not in chart
     assert "клетка изменилась" in chart and "на дому: N 1" in chart
-    explorer.widgets["psychiatrist_recommends"].value = None          # «любое»: counts per outcome
+    explorer.choose(psychiatrist_recommends=None)                     # «любое»: counts per outcome
     assert "любое" in explorer.chart.value
+    # «любое» is shown as chosen in its dropdown (None showed as nothing chosen).
+    assert explorer.widgets["psychiatrist_recommends"].label == "любое"
+    assert explorer.fixed()["psychiatrist_recommends"] is None
     assert set(downloads(explorer.downloads.value)) == {"png", "svg"}
 
 

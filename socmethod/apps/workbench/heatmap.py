@@ -8,6 +8,8 @@ from socmethod.analysis.labels import ANY_VALUE, category_words, field_words, va
 from socmethod.analysis.space import space_fields
 from socmethod.apps.workbench.downloads import Download, links_html
 from socmethod.apps.workbench.session import Session, figures, text
+
+ANY = "*"          # the dropdowns' «любое»
 from socmethod.render.charts.workbench import heatmaps, svg_and_png
 
 CATEGORIES = ("elderly", "disabled_adult", "disabled_child")
@@ -51,8 +53,9 @@ class HeatmapExplorer:
         self.widgets = {}
         for f in fields:
             domain = s.base.field_domain(f)
-            options = [(ANY_VALUE, None)] + [(value_words(s.base, f, v), v) for v in domain]
-            value = chosen.get(f) if chosen.get(f) in domain else None
+            # «любое» is a value of its own: a dropdown shows None as nothing chosen at all.
+            options = [(ANY_VALUE, ANY)] + [(value_words(s.base, f, v), v) for v in domain]
+            value = chosen.get(f) if chosen.get(f) in domain else ANY
             dd = w.Dropdown(options=options, value=value, description=field_words(s.base, f),
                             style={"description_width": "initial"}, layout=w.Layout(width="auto"))
             dd.observe(lambda _: self._paused or self.draw(), names="value")
@@ -88,13 +91,13 @@ class HeatmapExplorer:
         self._paused = True
         try:
             for f, value in answers.items():
-                self.widgets[f].value = value
+                self.widgets[f].value = ANY if value is None else value
         finally:
             self._paused = False
         self.draw()
 
     def fixed(self) -> dict:
-        return {f: dd.value for f, dd in self.widgets.items()}
+        return {f: None if dd.value == ANY else dd.value for f, dd in self.widgets.items()}
 
     def draw(self) -> None:
         s = self.session
@@ -102,7 +105,8 @@ class HeatmapExplorer:
         fixed = self.fixed()
         panels = [(f"Действующие правила: {s.base.name}", cell_counts(frame, fixed))]
         if "outcome_after" in frame:
-            panels.append((f"Проект: {s.compared.name}", cell_counts(frame, fixed, "outcome_after")))
+            name = s.compared.name          # a proposal's name often says «Проект: …» itself
+            panels.append((name if name.startswith("Проект") else f"Проект: {name}", cell_counts(frame, fixed, "outcome_after")))
         caption = "; ".join(f"{field_words(s.base, f)}: {ANY_VALUE if v is None else value_words(s.base, f, v)}"
                             for f, v in fixed.items())
         label = category_words(s.base, self.category.value)
