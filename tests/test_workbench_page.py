@@ -150,6 +150,12 @@ def test_the_hand_edited_text_goes_back_into_the_form():
     wb.change.apply_text()
     assert wb.change.name.value == "Проект: N 1 и при полной утрате способности к передвижению"
     assert wb.session.proposal is not None and len(wb.change.pending.options) == 1
+    # The methodologist's own text stays as typed, comments and all, and is what the download gives.
+    typed = "# согласовано с отделом 12.11\n" + data_path("changes", "example-widen-n1-mobility.toml").read_text(encoding="utf-8")
+    wb.change.toml.value = typed
+    wb.change.apply_text()
+    assert wb.change.toml.value == typed and wb.session.proposal is not None
+    assert "согласовано с отделом 12.11" in downloads(wb.change.downloads.value)["change"][1].decode("utf-8")
     wb.change.toml.value = "[[change]]\naction = 'move'\n"
     wb.change.apply_text()
     assert "изменение 1" in wb.change.status.value and "action" in wb.change.status.value

@@ -166,26 +166,28 @@ class ChangeForm:
         self.refresh()
 
     def apply_text(self) -> None:
+        typed = self.toml.value
         try:
-            parsed = ChangeFile.parse(self.toml.value)
+            parsed = ChangeFile.parse(typed)
         except KitError as err:
             self.status.value = message("error", err.message, err.fix)
             return
         self.session.editor.file = parsed
         self.name.value, self.date.value = parsed.name, parsed.effective_date
         self._rows()
-        self.refresh()
+        self.refresh(text=typed)          # the methodologist's own text stays, comments and all
 
     def _header(self) -> None:
         self.session.editor.file.name = self.name.value.strip()
         self.session.editor.file.effective_date = self.date.value.strip()
         self.refresh()
 
-    def refresh(self, apply: bool = True) -> None:
-        """Rewrite the file's text, list its changes and apply it: the proposal, or the error at its change."""
+    def refresh(self, apply: bool = True, text: str | None = None) -> None:
+        """Rewrite the file's text (or keep `text`, a hand-edited file that says the same), list its changes
+        and apply it: the proposal, or the error at its change."""
         editor, base, session = self.session.editor, self.session.base, self.session
         changes = editor.file.changes
-        self.toml.value = editor.file.text(base)
+        self.toml.value = editor.file.text(base) if text is None else text
         self.pending.options = [(self._describe(n, c), n) for n, c in enumerate(changes)]
         self.pending.value = None if not changes else len(changes) - 1
         self.downloads.value = links_html([Download(CHANGE_FILE_NAME, self.toml.value.encode("utf-8"),
