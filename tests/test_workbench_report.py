@@ -114,6 +114,8 @@ def test_a_removed_and_an_added_row_are_told_in_words_without_codes(rules, tmp_p
     assert "Таблица 3.1, строка 3.1-N7 (стр. 1130 источника): удалена" in text
     assert "полустационарная форма с периодом пребывания до 4 часов" in text and "на дому" in text
     assert [code for code in (*CODES, "home", "(none", "none,") if code in text] == []
+    # No effective_date in the change file: the report does not date the project as the rules in force.
+    assert "Проект Строки не указана в файле изменений" in text
 
 
 def test_a_new_programme_number_is_warned_about_in_the_report(rules, tmp_path):

@@ -59,7 +59,7 @@ def report_context(report: dict, baseline: RuleSet | None, proposal: RuleSet | N
         "proposal_name": report["proposal"]["name"],
         "generated": f"{date_ru(generated.date())}, {generated:%H:%M}",
         "rule_sets": [_rule_set("Действующие правила", report["baseline"], baseline or words),
-                      _rule_set("Проект", report["proposal"], proposal or words)],
+                      _rule_set("Проект", report["proposal"], proposal or words, undated=_undated(report))],
         "same_readings": report["baseline"]["readings"] == report["proposal"]["readings"],
         "changes": rule_changes(baseline, proposal) if both else None,
         "warnings": list(warnings) if warnings is not None else new_numbers(baseline, proposal) if both else [],
@@ -95,9 +95,17 @@ def slug(text: str, limit: int = 60) -> str:
     return out or "проект"
 
 
-def _rule_set(role: str, info: dict, ruleset: RuleSet) -> dict:
-    return {"role": role, "name": info["name"], "effective_date": _date(info["effective_date"]), "hash": info["hash"],
+def _rule_set(role: str, info: dict, ruleset: RuleSet, undated: bool = False) -> dict:
+    date_words = "не указана в файле изменений" if undated else _date(info["effective_date"])
+    return {"role": role, "name": info["name"], "effective_date": date_words, "hash": info["hash"],
             "readings": reading_words(ruleset, info["readings"])}
+
+
+def _undated(report: dict) -> bool:
+    """A change file without `effective_date` leaves its proposal the date of the rules it changes: a
+    committee must not read that the project took effect then."""
+    b, p = report["baseline"], report["proposal"]
+    return p["hash"] != b["hash"] and p["effective_date"] == b["effective_date"]
 
 
 def _date(text: str) -> str:

@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"Калькулятор не запущен: данные правил повреждены. {err}\n")
         return 2
     cmd = voila_command(args.host, args.port, args.pool, notebook=ROOT / "notebooks" / f"{args.notebook}.ipynb")
-    sys.stderr.write(f"Калькулятор: http://{args.host}:{args.port}/\n")
+    page = "Рабочее место методиста" if args.notebook == "workbench" else "Калькулятор"
+    sys.stderr.write(f"{page}: http://{args.host}:{args.port}/\n")
     os.execve(cmd[0], cmd, voila_env())
     return 0  # pragma: no cover - execve does not return
 
