@@ -76,7 +76,8 @@ def test_ids_and_kept_columns_travel_into_batch_csv_and_jsonl(tmp_path, capsys):
     assert [r[2] for r in records[1:]] == [r[1] for r in rows]
     assert [r[0] for r in records[1:] if r[3] == "error"] == ["3", "17"]
     err = capsys.readouterr().err
-    assert "отклонено: 2" in err and "строка 5, id A-003: score_out_of_range" in err and "строка 19, id A-017" in err
+    assert "отклонено: 2" in err and "строка 5, id A-003: Оценка «…» в поле «Способность к самообслуживанию" in err
+    assert "[score_out_of_range (self_care.hygiene)]" in err and "строка 19, id A-017" in err
 
     jsonl = tmp_path / "out.jsonl"
     assert main(["batch", str(src), str(jsonl), "--keep", "district"]) == 1

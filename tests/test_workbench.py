@@ -155,3 +155,12 @@ def test_cli_diff_and_gaps(tmp_path, capsys, report):
     assert gaps == json.loads(json.dumps(report, ensure_ascii=False))      # JSON stays the default, unchanged
     assert main(["diff", "--baseline-reading", "empty_cell=must_be_absent"]) == 0
     assert json.loads(capsys.readouterr().out)["space"]["elderly"]["changed"] > 0
+
+
+def test_cli_diff_warns_of_an_unknown_programme_number_without_a_report(tmp_path, capsys):
+    change = tmp_path / "n99.toml"
+    change.write_text('name = "N 99"\n[[change]]\naction = "edit"\ntable = "3.1"\nrow = "3.1-N2"\nset = { ripso = "99" }\n',
+                      encoding="utf-8")
+    assert main(["diff", "--proposal", str(change)]) == 0
+    err = capsys.readouterr().err
+    assert "Предупреждение: Программы N 99 нет ни в одной строке действующих таблиц" in err

@@ -22,5 +22,5 @@ def run(argv: list[str]) -> int:
                        id_column=args.id, keep=args.keep)
     sys.stderr.write(f"Строк реестра: {counts['cases']}, оценено: {counts['assessed']}, отклонено: {counts['errors']}"
                      + (f", пустых строк пропущено: {counts['blank_lines']}" if counts["blank_lines"] else "")
-                     + f". Результаты: {args.output}\n" + refused_summary(counts["refused_rows"], counts["errors"]))
+                     + f". Результаты: {args.output}\n" + refused_summary(counts["refused_rows"], counts["errors"], ruleset=ruleset))
     return 1 if counts["errors"] else 0

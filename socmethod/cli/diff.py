@@ -9,6 +9,7 @@ import json
 import sys
 
 from socmethod.analysis.changes import load_rules
+from socmethod.analysis.editor import new_numbers
 from socmethod.analysis.impact import ChangedCasesWriter, diff
 from socmethod.cli.parser import KitArgumentParser, add_register_options, parse_readings, refused_summary
 from socmethod.io.files import atomic_output, check_input, check_output, write_text
@@ -64,9 +65,11 @@ def run(argv: list[str]) -> int:
                "case_bank": report["case_bank"],
                "register": {k: v for k, v in register.items() if k not in ("changed_cases", "carried", "outcomes")} if register else None}
     sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    for warning in new_numbers(baseline, proposal):     # warned, not refused: it may be a new programme
+        sys.stderr.write(f"Предупреждение: {warning}\n")
     if written:
         sys.stderr.write("Записано — " + "; ".join(written) + ".\n")
     if register and register["refused"]:
-        sys.stderr.write(refused_summary(register["refused_rows"], register["refused"], compared=True))
+        sys.stderr.write(refused_summary(register["refused_rows"], register["refused"], compared=True, ruleset=baseline))
         return 1
     return 0

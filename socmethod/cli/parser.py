@@ -85,16 +85,21 @@ def add_register_options(parser: argparse.ArgumentParser) -> None:
                              "через запятую или --keep несколько раз")
 
 
-def refused_summary(refused_rows: list[dict], total: int, shown: int = 20, *, compared: bool = False) -> str:
-    """Lines for stderr naming the refused rows (line, identifier, code, field); `compared`: for `diff`,
-    which writes no record per row but leaves refused rows out of the comparison."""
+def refused_summary(refused_rows: list[dict], total: int, shown: int = 20, *, compared: bool = False,
+                    ruleset=None) -> str:
+    """Lines for stderr naming the refused rows (line, identifier, the reason in words with `ruleset`, the
+    code and field); `compared`: for `diff`, which writes no record per row but leaves refused rows out of
+    the comparison."""
+    from socmethod.analysis.labels import error_words
     if not total:
         return ""
     lines = ["Отклонённые строки (не сравнивались; их коды ошибок — в JSON, register.refused_rows):" if compared
              else "Отклонённые строки (у каждой своя запись с кодом ошибки в файле результатов):"]
     for r in refused_rows[:shown]:
         ident = f", id {r['id']}" if r.get("id") else ""
-        lines.append(f"  строка {r['line']}{ident}: {r['code']}" + (f" ({r['field']})" if r["field"] else ""))
+        code = r["code"] + (f" ({r['field']})" if r["field"] else "")
+        said = f"{error_words(r['code'], r['field'], ruleset)} [{code}]" if ruleset is not None else code
+        lines.append(f"  строка {r['line']}{ident}: {said}")
     if total > shown:
         lines.append(f"  … и ещё {total - shown}")
     return "\n".join(lines) + "\n"
