@@ -193,3 +193,6 @@ def test_the_gaps_tab_filters_holes_from_no_need():
     gaps.search.value = "группа инвалидности: нет группы"
     assert "нет утраты способностей" not in visible(gaps.table.value).split("Ответы", 1)[1]
     assert set(downloads(gaps.downloads.value)) == {"html", "csv", "png", "svg"}
+    rows = list(csv.DictReader(io.StringIO(downloads(gaps.downloads.value)["csv"][1].decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0]) == ["Категория", "Вид", "Сочетаний ответов", "Область"]
+    assert not any("[" in v or "False" in v or "elderly" in v for r in rows for v in r.values())

@@ -2,6 +2,8 @@
 answers no row serves, filterable by category, by kind (a hole, or no loss of ability at all) and by words."""
 from __future__ import annotations
 
+import pandas as pd
+
 from socmethod.analysis.frames import gap_cells, gap_kinds, gaps_frame
 from socmethod.analysis.labels import category_words, region_words
 from socmethod.analysis.space import analyse
@@ -68,7 +70,11 @@ class GapsView:
         self.chart.value = figures((chart, f"{cap(kinds['hole']['title'])}: {kinds['hole']['text']} "
                                            f"{cap(kinds['no_need']['title'])}: {kinds['no_need']['text']}"))
         report = gaps_html(self.analysis, ruleset, readings, frame=self.frame, chart=chart)
-        table = self.frame.drop(columns=["words"]).assign(описание=self.frame["words"]).to_csv(index=False)
+        # For a spreadsheet: the areas in words (the codes and Python lists of the frame are for pandas).
+        table = pd.DataFrame({"Категория": self.frame["category"].map(lambda c: category_words(ruleset, c)),
+                              "Вид": self.frame["kind"].map(lambda k: kinds[k]["title"]),
+                              "Сочетаний ответов": self.frame["points"],
+                              "Область": self.frame["words"]}).to_csv(index=False)
         self.downloads.value = links_html([Download("пробелы-таблиц.html", report.encode("utf-8"), "Отчёт о пробелах (HTML, для печати)"),
                                            Download("пробелы-таблиц.csv", csv_bytes(table), "Области пробелов (CSV)"),
                                            Download("пробелы-график.png", picture, "График (PNG)"),
