@@ -224,6 +224,24 @@ def test_health_and_the_api_described_for_machines_and_people(client):
     assert "http" not in page.text.replace("http://", "").split("<body", 1)[0]     # no stylesheet or script from elsewhere
 
 
+def test_the_case_schema_describes_every_key_of_the_case_format(client):
+    """/openapi.json's Case is the rule set's [fields]: every key with its type and values, so the portal's
+    developers need not read ruleset.toml; every case of the case bank uses only keys and values it names."""
+    from socmethod.io.casebank import bundled_case_bank
+    case = client.get("/openapi.json").json()["components"]["schemas"]["Case"]
+    ruleset = bundled_ruleset()
+    assert set(case["properties"]) == set(ruleset.fields) and case["additionalProperties"] is False
+    assert case["properties"]["impairments"]["items"]["enum"] == ruleset.fields["impairments"]["values"]
+    assert case["properties"]["self_care"]["properties"]["hygiene"] == {"type": "integer", "minimum": 0, "maximum": 3}
+    for entry in bundled_case_bank():
+        for key, value in entry.case.items():
+            prop = case["properties"][key]
+            if prop.get("type") == "object":
+                assert set(value) <= set(prop["properties"]), (entry.id, key)
+            elif "enum" in prop and value is not None:
+                assert value in prop["enum"], (entry.id, key, value)
+
+
 def test_unknown_paths_and_methods_are_named(client):
     err = _error(client.get("/api/v1/nothing"), 404, "not_found")
     assert "/api/v1/nothing" in err["message"]

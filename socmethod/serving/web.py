@@ -181,11 +181,25 @@ SCHEMA_BASE = {
             "type": "object", "required": ["code", "field", "message"],
             "properties": {"code": {"type": "string"}, "field": {"type": "string", "nullable": True},
                            "message": {"type": "string"}}}}},
-        "Case": {"type": "object", "required": ["category"],
-                 "description": "Формат случая: разделы [fields] и [categories] data/rules/405-r/ruleset.toml.",
-                 "properties": {"category": {"type": "string"}}, "additionalProperties": True},
-        "Result": {"type": "object", "description": "Результат socmethod assess: self_care, mobility, recommendations, "
-                                                     "depends_on, near_misses, early_help, note, readings, rule_set."},
+        "Result": {"type": "object", "description": "Результат socmethod assess.", "properties": {
+            "category": {"type": "string"},
+            "self_care": {"$ref": "#/components/schemas/Degree"}, "mobility": {"$ref": "#/components/schemas/Degree"},
+            "recommendations": {"type": "array", "description": "формы обслуживания с РИПСО и почему", "items": {
+                "type": "object", "properties": {"form": {"type": "string"}, "ripso": {"type": "array", "items": {"type": "integer"}},
+                                                 "rule": {"type": "string", "description": "строка таблицы, например 3.1-N1"},
+                                                 "criteria": {"type": "array", "items": {"type": "object"}}}}},
+            "depends_on": {"type": "array", "items": {"type": "object"}, "description": "что зависит от неизвестного ответа"},
+            "near_misses": {"type": "array", "items": {"type": "object"}, "description": "строки, которым не хватило одного столбца"},
+            "early_help": {"type": "object", "nullable": True}, "note": {"type": "string"},
+            "derived": {"type": "object", "description": "что выведено из ответов акта обследования и почему"},
+            "readings": {"type": "object", "additionalProperties": {"type": "string"}},
+            "rule_set": {"$ref": "#/components/schemas/RuleSet"}}},
+        "Degree": {"type": "object", "properties": {"points": {"type": "integer"}, "degree": {"type": "integer"},
+                                                    "band": {"type": "string"}, "variant": {"type": "string", "enum": ["adult", "child"]},
+                                                    "max_points": {"type": "integer"}}},
+        "RuleSet": {"type": "object", "required": ["name", "effective_date", "hash"],
+                    "properties": {"name": {"type": "string"}, "effective_date": {"type": "string", "format": "date"},
+                                   "hash": {"type": "string"}}},
     }},
 }
 STANDARD_ERRORS = {
@@ -197,9 +211,39 @@ STANDARD_ERRORS = {
 }
 
 
+def case_schema(ruleset) -> dict:
+    """The case format as JSON Schema, from the rule set's [fields] (what `socmethod assess` reads): every
+    key with its type, values and Russian label; which keys a category requires is [categories]."""
+    from socmethod.core.scales import scale
+    kinds = {"bool": {"type": "boolean", "nullable": True}, "int": {"type": "integer", "minimum": 0}}
+    properties = {}
+    for key, spec in ruleset.fields.items():
+        kind = spec["kind"]
+        if kind == "scale":
+            items = {}
+            for variant in ("adult", "child"):
+                for item in scale(key, variant).keys:
+                    items.setdefault(item, {"type": "integer", "minimum": 0, "maximum": 3})
+            prop = {"type": "object", "properties": items, "additionalProperties": False}
+        elif kind == "enum":
+            prop = {"type": "string", "enum": list(spec["values"]), **({"nullable": True} if spec.get("nullable") else {})}
+        elif kind in ("enum_set", "int_set"):
+            item = {"type": "string" if kind == "enum_set" else "integer", "enum": list(spec["values"])}
+            prop = {"type": "array", "items": item, "nullable": True}
+        else:
+            prop = dict(kinds.get(kind, {}))
+        properties[key] = {**prop, "description": spec.get("label", key)}
+    categories = "; ".join(f"{c}: {spec['label']}" for c, spec in ruleset.categories.items())
+    return {"type": "object", "required": ["category"], "additionalProperties": False, "properties": properties,
+            "description": f"Случай в формате socmethod assess. Категории — {categories}. Какие ключи нужны "
+                           "категории: раздел [categories] data/rules/405-r/ruleset.toml."}
+
+
 @lru_cache(maxsize=1)
 def openapi() -> dict:
-    schema = SchemaGenerator(SCHEMA_BASE).get_schema(routes=[Route(p, e, methods=m) for p, e, m in API_ROUTES])
+    base = {**SCHEMA_BASE, "components": {"schemas": {**SCHEMA_BASE["components"]["schemas"],
+                                                      "Case": case_schema(bundled_ruleset())}}}
+    schema = SchemaGenerator(base).get_schema(routes=[Route(p, e, methods=m) for p, e, m in API_ROUTES])
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
