@@ -412,6 +412,12 @@ def test_not_knowing_the_impairments_says_what_to_do_without_a_code():
     assert "Без этого ответа методика не называет формы обслуживания" in page and "ИПРА, справке МСЭ" in page
     assert "impairment" not in page and "Не заполнено" not in page and "Вам могут предложить" not in page
     assert "Куда обращаться" in page           # where to go is still shown
+    # What each category of impairment would give (the commission decides which it is), and the degrees.
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "Что дали бы таблицы методики при каждой категории нарушений" in text
+    assert "Множественные нарушения развития: на дому — программа N 14" in text
+    assert "Нарушения психического развития: по этим ответам методика не называет формы обслуживания." in text
+    assert "Уход за собой:" in text and "степень" in text
 
 
 def test_ticking_an_answer_that_stands_alone_unticks_the_others():

@@ -269,10 +269,13 @@ def build_view(answers: Mapping, today: date | None = None) -> dict:
         except KitError as err:
             result = {"error": err.to_dict()}
             unknown = _undetermined_by(err, answers)
+            unknown_key = err.field
         view = result_view(result, today)
         if view["status"] == "refused" and unknown is not None:
-            view.update(status="undetermined", error=None,
-                        undetermined={"question": unknown.text, "text": unknown.undetermined})
+            alternatives, degrees = _alternatives(case, unknown_key, today)
+            view.update(status="undetermined", error=None, degrees=degrees,
+                        undetermined={"question": unknown.text, "text": unknown.undetermined,
+                                      "alternatives": alternatives})
         if view["status"] == "complete":
             view["documents"] = document_groups(case, result, answers.get("who") == "relative")
     view["urgent"] = urgent_view(answers.get("urgent") or [], today)
@@ -285,6 +288,24 @@ def build_view(answers: Mapping, today: date | None = None) -> dict:
         if view["cost"]["state"] == "error" and view["cost_error"] is None:
             view["cost_error"] = {"field": view["cost"]["field"], "message": view["cost"]["message"]}
     return view
+
+
+def _alternatives(case: dict, key: str, today: date) -> tuple[list[dict], list]:
+    """What the tables would give for each value of the key a «не знаю» left open (the 405-р category of
+    impairment): [{"answer": its words, "offers": [...]}], and the degrees (which do not depend on it)."""
+    ruleset = bundled_ruleset()
+    inputs = derived_keys(case.get("category")).get(key, [])
+    out, degrees = [], []
+    for value in ruleset.fields[key]["values"]:
+        trial = {k: v for k, v in case.items() if k not in inputs}
+        trial[key] = value
+        try:
+            view = result_view(assess(trial), today)
+        except KitError:
+            continue
+        degrees = degrees or view["degrees"]
+        out.append({"answer": ruleset.value_label(key, value), "offers": view["offers"]})
+    return out, degrees
 
 
 def _undetermined_by(err: KitError, answers: Mapping) -> Question | None:
