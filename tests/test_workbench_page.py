@@ -192,6 +192,11 @@ def test_the_gaps_tab_filters_holes_from_no_need():
     gaps.kind.value = "hole"
     gaps.search.value = "группа инвалидности: нет группы"
     assert "нет утраты способностей" not in visible(gaps.table.value).split("Ответы", 1)[1]
+    # Words, not a substring: «степень 3» finds the areas whose degrees are «1, 2, 3» too.
+    gaps.search.value = "передвижению степень 3"
+    found = visible(gaps.table.value)
+    assert "Способность к передвижению: степень 1, 2, 3" in found or "Способность к передвижению: степень 2, 3" in found
+    gaps.search.value = ""
     assert set(downloads(gaps.downloads.value)) == {"html", "csv", "png", "svg"}
     rows = list(csv.DictReader(io.StringIO(downloads(gaps.downloads.value)["csv"][1].decode("utf-8-sig")), delimiter=";"))
     assert list(rows[0]) == ["Категория", "Вид", "Сочетаний ответов", "Область"]

@@ -2,6 +2,8 @@
 answers no row serves, filterable by category, by kind (a hole, or no loss of ability at all) and by words."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from socmethod.analysis.frames import gap_cells, gap_kinds, gaps_frame
@@ -93,9 +95,12 @@ class GapsView:
             rows = rows[rows["category"] == self.category.value]
         if self.kind.value:
             rows = rows[rows["kind"] == self.kind.value]
-        needle = self.search.value.strip().lower()
-        if needle:
-            rows = rows[rows["words"].str.lower().str.contains(needle, regex=False)]
+        # Every word typed, in any order, as a word of the area's description: «степень 3» finds «степень 1,
+        # 2, 3» too. An area where an answer can be anything does not name that answer, so is not found by it.
+        words = re.findall(r"\w+", self.search.value.lower())
+        if words:
+            said = rows["words"].str.lower().map(lambda text: set(re.findall(r"\w+", text)))
+            rows = rows[said.map(lambda found: all(w in found for w in words))]
         rows = rows.sort_values("points", ascending=False, kind="stable")
         shown = [{"category": category_words(ruleset, r["category"]), "kind": kinds[r["kind"]]["title"],
                   "points": int(r["points"]), "words": r["words"]} for _, r in rows.head(TABLE_ROWS).iterrows()]
