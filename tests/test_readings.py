@@ -8,16 +8,16 @@ import json
 import random
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socmethod import KitError, bundled_ruleset, evaluate_profile
+from socmethod import bundled_ruleset, evaluate_profile
 from socmethod.analysis.changes import apply_change_file
 from socmethod.analysis.readings import derivation_impact, impact
 from socmethod.analysis.space import findings
 from socmethod.cli import main
 from tests.support import synthetic
-from tests.test_changes import change_files
+from tests.test_changes import change_files, evaluators_agree
 
 RULES = bundled_ruleset()
 
@@ -213,20 +213,7 @@ def test_both_evaluators_agree_under_the_new_readings(tmp_path, readings):
 def test_both_evaluators_agree_on_generated_rule_sets_when_numbers_replace(tmp_path_factory, text, seed):
     """As tests/test_changes.py, under conditional_number = replacing: Hypothesis writes cells with any
     number of conditional numbers on any fields, so an unconditional number may wait on several of them."""
-    tmp = tmp_path_factory.mktemp("gen")
-    change = tmp / "change.toml"
-    change.write_text(text, encoding="utf-8")
-    try:
-        proposal = apply_change_file(change, RULES)
-    except KitError as err:
-        assume(err.code != "rule_duplicate")
-        raise
-    header = synthetic.csv_header()
-    register = synthetic.write_register(tmp / "r.csv", header,
-                                        synthetic.random_rows(random.Random(seed), 60, header, unknown_rate=0.2))
-    vectorised, case_by_case = synthetic.batch_both_ways(register, tmp, {"conditional_number": "replacing"},
-                                                         rules=proposal)
-    assert vectorised == case_by_case
+    evaluators_agree(tmp_path_factory.mktemp("gen"), text, seed, {"conditional_number": "replacing"})
 
 
 # --- every option of every reading changes some outcome ----------------------------------------------------
