@@ -127,6 +127,20 @@ def test_regions_cover_exactly_the_points():
     assert (covered == gaps).all()
 
 
+def test_regions_are_the_same_whether_boxes_are_grouped_by_one_key_or_by_rows(monkeypatch, category="elderly"):
+    """The packed grouping (all field masks in one int64) and the row grouping (any width) give the same
+    regions in the same order, for the gaps, each row's points and random masks."""
+    from socmethod.analysis import space as space_module
+    base = bundled_ruleset()
+    space = enumerate_space(base, category, space_fields([base], [base.default_readings()], category))
+    matched = evaluate_space(base, {}, space).matched
+    rng = np.random.default_rng(3)
+    masks = [~matched.any(axis=0), matched[0], rng.random(space.n) < 0.05, rng.random(space.n) < 0.6]
+    packed = [regions(space, m) for m in masks]
+    monkeypatch.setattr(space_module, "PACKED_BITS", 0)
+    assert [regions(space, m) for m in masks] == packed
+
+
 @pytest.mark.parametrize("text,column", [
     ("[[change]]\naction = 'rename'\ntable = '3.1'\nrow = '3.1-N1'\n", "action"),
     ("[[change]]\naction = 'edit'\ntable = '9.9'\nrow = '3.1-N1'\nset = {mobility = '1'}\n", "table"),

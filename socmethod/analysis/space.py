@@ -113,6 +113,9 @@ def decision_categories(ruleset: RuleSet) -> list[str]:
 
 # --- regions: readable descriptions of sets of points --------------------------------------------------
 
+PACKED_BITS = 62     # the widest set of field masks grouped as one int64 key
+
+
 def regions(space: Space, mask: np.ndarray) -> list[dict]:
     """Cover the points where `mask` holds with boxes (a set of values per field), merging along each
     field while the other fields agree; a field covering its whole domain reads "any".
@@ -127,9 +130,22 @@ def regions(space: Space, mask: np.ndarray) -> list[dict]:
         return [{}]
     boxes = np.stack([np.left_shift(1, space.codes[d][idx].astype(np.int64)) for d in dims], axis=1)
     boxes = np.unique(boxes, axis=0)
+    widths = [len(space.domains[d]) for d in dims]
+    # Each merge step maps the set of boxes to a set, whatever their order. When every field's mask fits
+    # one 64-bit key side by side (all tables today), a box's other fields are one integer and grouping is
+    # a 1-D sort; otherwise rows are grouped as rows (numpy's much slower unique along an axis).
+    shifts = np.cumsum([0] + widths[:-1]).astype(np.int64) if sum(widths) <= PACKED_BITS else None
     while True:
         before = len(boxes)
         for k in range(len(dims)):
+            if shifts is not None:
+                rest_key = (boxes << shifts).sum(axis=1) - (boxes[:, k] << shifts[k])
+                _, first, inverse = np.unique(rest_key, return_index=True, return_inverse=True)
+                merged = np.zeros(len(first), dtype=np.int64)
+                np.bitwise_or.at(merged, inverse.ravel(), boxes[:, k])
+                boxes = boxes[first].copy()
+                boxes[:, k] = merged
+                continue
             rest = np.delete(boxes, k, axis=1)
             _, inverse = np.unique(rest, axis=0, return_inverse=True)
             inverse = inverse.ravel()
@@ -139,6 +155,7 @@ def regions(space: Space, mask: np.ndarray) -> list[dict]:
                                         merged[np.unique(inverse)], axis=1), axis=0)
         if len(boxes) == before:
             break
+    boxes = np.unique(boxes, axis=0)       # the same order whichever way they were grouped
     # Largest regions first: they are what a methodologist reads.
     sizes = np.prod([np.array([bin(b).count("1") for b in boxes[:, k].tolist()]) for k in range(len(dims))], axis=0)
     boxes = boxes[np.argsort(-sizes, kind="stable")]
