@@ -8,6 +8,7 @@ import re
 import sys
 
 from socmethod.core.errors import KitError
+from socmethod.io.casefiles import columns_typed
 
 
 def print_json(obj) -> None:
@@ -71,25 +72,20 @@ def rules_and_readings(args):
     return ruleset, ruleset.resolve_readings(parse_readings(args.reading))
 
 
-def _columns(text: str) -> list[str]:
-    return [c.strip() for c in text.split(",") if c.strip()]
-
-
 def add_register_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--id", metavar="СТОЛБЕЦ",
                         help="столбец идентификатора случая (по умолчанию id, если он есть); переносится в результаты")
     # One value per --keep (repeatable, or comma-separated): with nargs="+" `--keep district in.csv out.csv`
     # swallowed the file names.
-    parser.add_argument("--keep", action="extend", type=_columns, default=[], metavar="СТОЛБЕЦ[,СТОЛБЕЦ...]",
+    parser.add_argument("--keep", action="extend", type=columns_typed, default=[], metavar="СТОЛБЕЦ[,СТОЛБЕЦ...]",
                         help="ваши столбцы (район, отделение...), которые перенести в результаты без изменений; "
                              "через запятую или --keep несколько раз")
 
 
-def refused_summary(refused_rows: list[dict], total: int, shown: int = 20, *, compared: bool = False,
-                    ruleset=None) -> str:
-    """Lines for stderr naming the refused rows (line, identifier, the reason in words with `ruleset`, the
-    code and field); `compared`: for `diff`, which writes no record per row but leaves refused rows out of
-    the comparison."""
+def refused_summary(refused_rows: list[dict], total: int, ruleset, shown: int = 20, *, compared: bool = False) -> str:
+    """Lines for stderr naming the refused rows (line, identifier, the reason in words, the code and
+    field); `compared`: for `diff`, which writes no record per row but leaves refused rows out of the
+    comparison."""
     from socmethod.analysis.labels import error_words
     if not total:
         return ""
@@ -98,7 +94,7 @@ def refused_summary(refused_rows: list[dict], total: int, shown: int = 20, *, co
     for r in refused_rows[:shown]:
         ident = f", id {r['id']}" if r.get("id") else ""
         code = r["code"] + (f" ({r['field']})" if r["field"] else "")
-        said = f"{error_words(r['code'], r['field'], ruleset)} [{code}]" if ruleset is not None else code
+        said = f"{error_words(r['code'], r['field'], ruleset)} [{code}]"
         lines.append(f"  строка {r['line']}{ident}: {said}")
     if total > shown:
         lines.append(f"  … и ещё {total - shown}")

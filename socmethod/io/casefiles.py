@@ -25,16 +25,28 @@ def decode(data: bytes, where: str) -> str:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as exc:
-            good = data[:exc.start]
-            if enc == "utf-8-sig" and not good.isascii():   # UTF-8 text, then a damaged byte (io.register)
-                line = good.count(b"\n") + 1
-                raise KitError("mixed_encoding", where=f"{where}, строка {line}" if where else f"строка {line}") from None
+            if enc == "utf-8-sig":
+                good = data[:exc.start]
+                refuse_mixed_encoding(not good.isascii(), good.count(b"\n") + 1, where)
             continue
         # cp1251 decodes almost any bytes; control characters betray a binary or mis-encoded file.
         if enc != "utf-8-sig" and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text):
             break
         return text
     raise KitError("encoding", where=where, allowed="UTF-8 или Windows-1251")
+
+
+def refuse_mixed_encoding(utf8_text_seen: bool, line: int, where: str) -> None:
+    """A file whose Russian text so far was valid UTF-8 and then has a byte UTF-8 cannot read is a UTF-8
+    file with a damaged line (or two files pasted together), not a Windows-1251 one: a Windows-1251 file
+    fails at its first Russian letter. Read as Windows-1251 it would come out garbled, every row "ok"."""
+    if utf8_text_seen:
+        raise KitError("mixed_encoding", where=f"{where}, строка {line}" if where else f"строка {line}")
+
+
+def columns_typed(text: str) -> list[str]:
+    """Column names as typed for --keep or ?keep=: comma-separated, spaces around each dropped."""
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _reject_constant(name: str):

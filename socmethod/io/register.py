@@ -32,7 +32,7 @@ from socmethod.core.cases import case_from_csv_row
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES, scale
-from socmethod.io.casefiles import parse_json, sniff_delimiter
+from socmethod.io.casefiles import parse_json, refuse_mixed_encoding, sniff_delimiter
 from socmethod.io.files import check_input, os_reason
 
 MAX_LINE = 65_536            # characters in one register line: a case takes a few hundred
@@ -182,7 +182,7 @@ def detect_encoding(path: Path, where: str) -> tuple[str, bytes]:
                         decoder.decode(piece)
                     except UnicodeDecodeError as exc:
                         good = piece[:max(exc.start, 0)]
-                        _refuse_mixed(non_ascii or not good.isascii(), lines_before + good.count(b"\n") + 1, where)
+                        refuse_mixed_encoding(non_ascii or not good.isascii(), lines_before + good.count(b"\n") + 1, where)
                         encoding = _check_cp1251(fh, where)
                     else:
                         lines_before += piece.count(b"\n")
@@ -191,21 +191,13 @@ def detect_encoding(path: Path, where: str) -> tuple[str, bytes]:
                 try:
                     decoder.decode(b"", final=True)
                 except UnicodeDecodeError:
-                    _refuse_mixed(non_ascii, lines_before + 1, where)
+                    refuse_mixed_encoding(non_ascii, lines_before + 1, where)
                     encoding = _check_cp1251(fh, where)
     except OSError as exc:
         raise KitError("not_a_file", value=str(path), allowed=os_reason(exc)) from None
     if empty:
         raise KitError("empty_file", where=where, allowed="CSV с заголовком или JSON Lines")
     return encoding, b"\r" if cr and not newline else b"\n"
-
-
-def _refuse_mixed(utf8_text_seen: bool, line: int, where: str) -> None:
-    """A file whose Russian text so far was valid UTF-8 and then has a byte UTF-8 cannot read is a UTF-8
-    file with a damaged line (or two files pasted together), not a Windows-1251 one: a Windows-1251 file
-    fails at its first Russian letter. Read as Windows-1251 it would come out garbled, every row "ok"."""
-    if utf8_text_seen:
-        raise KitError("mixed_encoding", where=f"{where}, строка {line}" if where else f"строка {line}")
 
 
 def _check_cp1251(fh, where: str) -> str:

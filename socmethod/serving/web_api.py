@@ -27,7 +27,7 @@ from socmethod.core.cases import case_from_csv_row
 from socmethod.core.engine import assess, assess_or_error
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import bundled_ruleset
-from socmethod.io.casefiles import csv_rows, decode, parse_json, read_single_case, sniff_delimiter
+from socmethod.io.casefiles import columns_typed, csv_rows, decode, parse_json, read_single_case, sniff_delimiter
 from socmethod.io.records import CSV_COLUMNS, csv_record, neutral
 
 log = logging.getLogger("socmethod.web")
@@ -244,7 +244,7 @@ async def batch_endpoint(request: Request) -> Response:
     params = query(request, ("reading", "format", "id", "keep"))
     readings = readings_of(params)
     id_column = (params.get("id") or [None])[-1]
-    keep = [c.strip() for value in params.get("keep", []) for c in value.split(",") if c.strip()]
+    keep = [c for value in params.get("keep", []) for c in columns_typed(value)]
     suffix = media_type(request, BATCH_TYPES)
     out = (params.get("format") or [suffix.lstrip(".")])[-1]
     if out not in ("jsonl", "csv"):
