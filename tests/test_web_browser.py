@@ -297,6 +297,29 @@ def test_with_javascript_the_result_follows_each_answer_without_a_reload(browser
         pg.context.close()
 
 
+def test_an_answer_that_changes_nothing_leaves_the_result_and_its_buttons_in_place(browser, server):
+    """Tapping «Итог для печати» right after typing the income blurs the field: its `change` refreshes
+    the result. A result the server sends again unchanged is not put in again, or the button pressed
+    would be a new one by the time the finger lifts and the tap would be lost."""
+    pg = _page(browser, server, js=True)
+    try:
+        _elderly(pg, js=True)
+        income = pg.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)")
+        income.fill("32000")
+        pg.locator("#sm-result-body .sm-cost").wait_for()
+        button = pg.get_by_role("button", name="Итог для печати").element_handle()
+        with pg.expect_response(lambda r: r.request.method == "POST" and "/api/" in r.url):
+            income.dispatch_event("change", {"bubbles": True})
+        pg.wait_for_timeout(200)                    # the answer's handler runs after the response came
+        assert button.evaluate("b => b.isConnected")
+        with pg.context.expect_page() as new:
+            button.click()
+        new.value.wait_for_load_state()
+        assert "На дому — программа N 1" in new.value.inner_text("body")
+    finally:
+        pg.context.close()
+
+
 def test_the_error_summary_takes_focus_and_its_links_show_the_question_with_its_answer(browser, server):
     """GOV.UK's error summary: focused when the page comes; a link brings the question's text into view
     and focuses its answer (the answer alone at the top, its question scrolled off above, before)."""

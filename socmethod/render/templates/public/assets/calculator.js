@@ -43,9 +43,15 @@
   var sent = 0;
   var timer = null;
 
+  // A fragment is put in only when the server's text of it changed. Comparing with innerHTML would not
+  // do: the browser's serialisation never equals the server's text, so every refresh rebuilt the result,
+  // and the blur of a field as a button is tapped (its `change`) replaced that button under the finger.
+  var put = {};
   function replace(id, html) {
     var el = document.getElementById(id);
-    if (el && el.innerHTML !== html) el.innerHTML = html;
+    if (!el || put[id] === html) return;
+    el.innerHTML = html;
+    put[id] = html;
   }
 
   function showErrors(errors) {
