@@ -15,6 +15,7 @@ from socmethod.analysis.impact import diff
 from socmethod.cli import main
 from socmethod.core.resources import data_path
 from socmethod.render.report import report_filename, report_html
+from tests.support.documents import parse_errors
 from tests.support.workbench import CODES, EXAMPLE, visible
 
 
@@ -33,6 +34,10 @@ def report(rules):
 @pytest.fixture(scope="module")
 def html(report, rules):
     return report_html(report, *rules, generated=datetime(2026, 11, 5, 14, 30))
+
+
+def test_the_report_parses_as_html5_without_an_error(html):
+    assert parse_errors(html) == []
 
 
 def test_the_report_names_the_change_row_column_before_after_and_seed_line(html):
@@ -156,6 +161,7 @@ def test_gaps_as_text_and_html(capsys, tmp_path):
     assert captured.out == "" and str(out) in captured.err
     page = out.read_text(encoding="utf-8")
     assert "<svg" in page and "критерий должен отсутствовать — не по умолчанию" in visible(page)
+    assert parse_errors(page) == []
 
 
 def test_gaps_refuses_an_unknown_format_and_an_output_over_its_input(capsys, tmp_path):
