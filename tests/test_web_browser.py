@@ -4,6 +4,9 @@ of the flow. The server is the real one (`python -m socmethod.serving.web`). Scr
 """
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -276,6 +279,42 @@ def test_printed_summary_is_one_a4_page_of_the_posted_answers(browser, server):
         assert pdf_pages(pdf) == 1
     finally:
         pg.context.close()
+
+
+def test_a_summary_longer_than_a_sheet_numbers_its_sheets_and_strands_no_heading(browser, server):
+    """Urgent help with three situations and the complete result take the summary to a second sheet:
+    each sheet says which of how many it is, urgent help is on the first, and «Куда обращаться» is on
+    the same sheet as the address and the deadlines (it was left alone at the foot of the first)."""
+    if shutil.which("pdftotext") is None:
+        message = "this test reads the printed sheets with pdftotext (apt-get install poppler-utils)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    pg = _page(browser, server, js=False, width=1000)
+    try:
+        for situation in ("Негде жить или ночевать, ночую на улице", "Нечего есть, не на что купить еду",
+                          "Насилие или угроза насилия"):
+            light_choose(pg, "Нужна ли помощь прямо сегодня? Отметьте, что случилось (можно ничего не отмечать)",
+                         situation)
+        _elderly(pg, js=False)
+        pg.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)").fill("32000")
+        pg.get_by_role("button", name="Показать результат").click()
+        with pg.context.expect_page() as new:
+            pg.get_by_role("button", name="Итог для печати").click()
+        summary = new.value
+        summary.wait_for_load_state()
+        pdf = summary.pdf(prefer_css_page_size=True)
+    finally:
+        pg.context.close()
+    pages = pdf_pages(pdf)
+    assert pages >= 2
+    sheets = [" ".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-", "-"], input=pdf,
+                                      capture_output=True, check=True).stdout.decode().split())
+              for n in range(1, pages + 1)]
+    assert [f"стр. {n} из {pages}" in sheet for n, sheet in enumerate(sheets, 1)] == [True] * pages
+    assert "Срочная помощь — в день обращения" in sheets[0]
+    where = [sheet for sheet in sheets if "Куда обращаться" in sheet]
+    assert len(where) == 1 and "Бюро ЦОСО" in where[0] and "Сроки — самые поздние" in where[0]
 
 
 def test_with_javascript_the_result_follows_each_answer_without_a_reload(browser, server):
