@@ -3,6 +3,7 @@ codes, the size limits, the headers every answer carries, and agreement with the
 from __future__ import annotations
 
 import io
+import gzip
 import json
 import logging
 import random
@@ -267,6 +268,15 @@ def test_every_answer_names_the_rule_set_and_carries_the_security_headers(client
     assert client.get("/").headers["cache-control"] == "no-store"
     assert "immutable" in client.get(web.assets()["calculator.js"]).headers["cache-control"]
     assert client.get("/static/secrets.txt").status_code == 404
+
+
+def test_the_pages_script_is_small_and_served_compressed(client):
+    """Issue 12: a small script of the kit's own, at most 15 KB compressed; the server sends it gzipped."""
+    url = web.assets()["calculator.js"]
+    response = client.get(url, headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert len(gzip.compress(response.content, compresslevel=9)) <= 15 * 1024
+    assert "import " not in response.text and "require(" not in response.text       # no framework, no modules
 
 
 def test_cors_answers_only_the_origins_allowed(monkeypatch):
