@@ -2,8 +2,8 @@
 codes, the size limits, the headers every answer carries, and agreement with the CLI on random cases."""
 from __future__ import annotations
 
-import io
 import gzip
+import io
 import json
 import logging
 import random
