@@ -294,3 +294,42 @@ def test_every_option_of_every_reading_has_a_case_it_changes():
         default = evaluate_profile(profile)
         switched = evaluate_profile(profile, readings={name: option})
         assert _outcome(default) != _outcome(switched), (name, option)
+
+
+def test_a_row_that_holds_by_a_reading_names_it_wherever_the_row_is_shown():
+    """An elderly person living alone whose carers are not absent: row 3.1-N6 holds only because footnote
+    <*> (line 1142) is read as «any criterion of the group»; the result says so beside the row (the JSON,
+    the public page's basis, the trainer's key), and a row the seed decides alone names no reading."""
+    from socmethod.apps.public.model import result_view
+    from socmethod.core.engine import assess
+    from socmethod.render.cards import cards_html
+    from tests.test_printing import ELDERLY
+
+    by_rule = {r["rule"]: r for r in assess(ELDERLY)["recommendations"]}
+    assert by_rule["3.1-N6"]["readings"] == [{"reading": "star_footnote", "option": "any_of_group", "seed_line": 1142}]
+    assert "readings" not in by_rule["3.1-N1"]
+    assert "3.1-N6" not in {r["rule"] for r in assess(ELDERLY, {"star_footnote": "literal"})["recommendations"]}
+    offers = {o["rule"]: o for o in result_view(assess(ELDERLY))["offers"]}
+    assert offers["3.1-N6"]["readings"] == ["достаточно любого из критериев группы сноски (стр. 1142)"]
+    assert offers["3.1-N1"]["readings"] == []
+    key = cards_html(["case-005"], with_key=True)
+    assert "При прочтении: достаточно любого из критериев группы сноски (стр. 1142)." in key
+
+
+def test_the_variant_of_a_damaged_row_and_a_conditional_number_are_named_as_readings():
+    child = {"category": "disabled_child", "impairment": "intellectual",
+             "self_care": {"hygiene": 2, "toilet": 2, "dressing": 2, "eating": 2},
+             "mobility": {"distance": 2, "outdoor_walk": 2, "indoors": 2, "bed": 2},
+             "medical_indications": False, "lives_alone": True, "carer_absent": False, "family_conflict": True,
+             "ipra_social_rehabilitation": True, "psychiatrist_recommends": "none"}
+    from socmethod.core.engine import assess
+    used = {(u["reading"], u["option"], u["seed_line"]) for r in assess(child, {"row_1165": "lonely_shifted"})["recommendations"]
+            for u in r.get("readings", [])}
+    assert ("row_1165", "lonely_shifted", 1165) in used
+    adult = {**synthetic.ELDERLY_EXAMPLE, "category": "disabled_adult", "impairment": "intellectual",
+             "disability_group": "I", "ipra_social_rehabilitation": True, "social_housing_flat": True,
+             "needs_social_labour_rehab": False, "family_conflict": True}
+    recs = assess(adult)["recommendations"]
+    with_30 = [r for r in recs if 30 in r["ripso"]]
+    assert with_30 and {"reading": "conditional_number", "option": "added",
+                        "seed_line": RULES.readings["conditional_number"]["seed_line"]} in with_30[0]["readings"]

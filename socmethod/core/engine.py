@@ -66,6 +66,7 @@ class CompiledRow:
     criteria: tuple[Criterion, ...]
     ripso: tuple                    # RipsoNumber for the category
     partition: tuple | None         # (field, values) rows are grouped by for near misses
+    readings: tuple = ()            # ((name, option), ...): the readings that shaped this row in particular
 
 
 def ticked_fields(spec: dict, ruleset: RuleSet, readings: dict) -> tuple[str, ...]:
@@ -80,14 +81,28 @@ def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, catego
     empty_mode = ruleset.reading_value(ruleset.spec.get("flag_empty_cell", "any"), readings)
     criteria: list[Criterion] = []
     absorbed: set[str] = set()
+    # The readings this row's meaning rests on, so a result can say «по прочтению …» beside the row: its
+    # footnote markers, a column whose V a reading defines, its conditional numbers, the variant of a
+    # damaged row. (The empty-cell reading reads every row alike; the result names it with the others.)
+    shaped: dict[str, str] = {}
+    if row.applies_when is not None:
+        shaped[row.applies_when[0]] = row.applies_when[1]
+
+    def rests_on(ref) -> None:
+        if isinstance(ref, str) and ref.startswith("@"):
+            shaped[ref[1:]] = readings[ref[1:]]
     # A footnote that widens a V to "one of the criteria" turns its columns into one criterion.
     for cell in row.cells.values():
         marker = table.markers.get(cell.marker) if cell.ticked else None
+        if marker and marker["kind"] == "any_of":
+            rests_on(marker["mode"])
         if marker and marker["kind"] == "any_of" and ruleset.reading_value(marker["mode"], readings) == "group":
             cols = [c for c in marker["columns"] if _applies(table.columns[c], category)]
             if cell.column not in cols:
                 cols.insert(0, cell.column)
             absorbed.update(cols)
+            for c in cols:
+                rests_on(table.columns[c].get("ticked_fields"))
             fields = tuple(dict.fromkeys(f for c in cols for f in ticked_fields(table.columns[c], ruleset, readings)))
             label = " или ".join(table.columns[c]["label"] for c in cols)
             if fields:
@@ -100,6 +115,7 @@ def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, catego
             if cell.values:
                 criteria.append(Criterion(column, spec["label"], "in", (spec["field"],), cell.values))
         elif cell.ticked:
+            rests_on(spec.get("ticked_fields"))
             fields = ticked_fields(spec, ruleset, readings)
             if fields:
                 criteria.append(Criterion(column, spec["label"], "any_true", fields))
@@ -107,6 +123,7 @@ def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, catego
             criteria.append(Criterion(column, spec["label"], "all_false", tuple(spec["fields"])))
         marker = table.markers.get(cell.marker) if cell.ticked else None
         if marker and marker["kind"] == "requires":
+            rests_on(marker["values"])
             values = tuple(ruleset.reading_value(marker["values"], readings))
             criteria.append(Criterion(marker["field"], marker.get("label", marker["field"]), "in",
                                       (marker["field"],), values))
@@ -116,9 +133,11 @@ def compile_row(row: Row, table: Table, ruleset: RuleSet, readings: dict, catego
     part_col = table.spec.get("near_miss_within")
     partition = (table.columns[part_col]["field"], row.cells[part_col].values) if part_col else None
     ripso = row.ripso.get(category, ())
+    if any(n.conditional for n in ripso):
+        rests_on(table.spec.get("conditional_numbers"))
     if ruleset.reading_value(table.spec.get("conditional_numbers", "added"), readings) == "replacing":
         ripso = replacing(ripso)
-    return CompiledRow(row, tuple(criteria), ripso, partition)
+    return CompiledRow(row, tuple(criteria), ripso, partition, tuple(shaped.items()))
 
 
 def replacing(numbers: tuple[RipsoNumber, ...]) -> tuple[RipsoNumber, ...]:
@@ -264,12 +283,15 @@ def evaluate_profile(profile: dict, ruleset: RuleSet | None = None, readings: di
     return out
 
 
-def _recommendation(crow: CompiledRow, profile: dict, ripso: list[int]) -> dict:
+def _recommendation(crow: CompiledRow, profile: dict, ripso: list[int], ruleset: RuleSet) -> dict:
     row = crow.row
     rec = {"form": row.form, "ripso": ripso, "rule": row.id, "table": row.table, "seed_line": row.seed_line,
            "criteria": [c.describe(profile) for c in crow.criteria]}
     if row.caveat:
         rec["caveat"] = row.caveat
+    if crow.readings:
+        rec["readings"] = [{"reading": name, "option": option, "seed_line": ruleset.readings[name]["seed_line"]}
+                           for name, option in crow.readings]
     return rec
 
 
@@ -282,10 +304,10 @@ def _evaluate_row(crow: CompiledRow, profile: dict, ruleset: RuleSet, out: dict)
         # Numbers in the cell's order, a conditional one where the cell writes it («N 23, N 30 (при …)»).
         given = {n.number for n, g, _ in conditional if g}
         firm = [n.number for n in crow.ripso if not n.conditional or n.number in given]
-        out["recommendations"].append(_recommendation(crow, profile, firm))
+        out["recommendations"].append(_recommendation(crow, profile, firm, ruleset))
         for n, _, pending in conditional:
             if pending:
-                _add_depends(out, crow, profile, [n.number], [_still_needed(n, profile)])
+                _add_depends(out, crow, profile, [n.number], [_still_needed(n, profile)], ruleset)
     elif status is None:
         unknown = sorted({f for c in crow.criteria if c.holds(profile) is None for f in c.fields
                           if profile.get(f) is None})
@@ -293,10 +315,10 @@ def _evaluate_row(crow: CompiledRow, profile: dict, ruleset: RuleSet, out: dict)
         implicants = _implicants(ruleset, test, profile, unknown)
         # A row whose numbers are all conditional is named by its numbers' entries when any can be given.
         if base or not any(pending for _, _, pending in conditional):
-            _add_depends(out, crow, profile, base, implicants)
+            _add_depends(out, crow, profile, base, implicants, ruleset)
         for n, _, pending in conditional:
             extra = [] if not pending else [{**i, **_still_needed(n, profile)} for i in implicants]
-            _add_depends(out, crow, profile, [n.number], extra)
+            _add_depends(out, crow, profile, [n.number], extra, ruleset)
     elif len(failed) == 1 and _same_partition(crow, profile):
         c = failed[0]
         out["near_misses"].append({"rule": crow.row.id, "form": crow.row.form, "ripso": base,
@@ -319,9 +341,10 @@ def _same_partition(crow: CompiledRow, profile: dict) -> bool:
     return not values or value in values
 
 
-def _add_depends(out: dict, crow: CompiledRow, profile: dict, ripso: list[int], implicants: list[dict]) -> None:
+def _add_depends(out: dict, crow: CompiledRow, profile: dict, ripso: list[int], implicants: list[dict],
+                 ruleset: RuleSet) -> None:
     for when in implicants:
-        entry = _recommendation(crow, profile, ripso)
+        entry = _recommendation(crow, profile, ripso, ruleset)
         first = next(iter(when.items()))
         entry.update({"key": first[0], "answer": first[1], "when": when})
         out["depends_on"].append(entry)

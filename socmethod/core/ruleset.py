@@ -128,6 +128,11 @@ class RuleSet:
             result[name] = option
         return result
 
+    def reading_words(self, used: list[dict]) -> list[str]:
+        """The readings a result's row rests on (its `readings`: [{reading, option, seed_line}]) in the rule
+        data's words: «достаточно любого из критериев группы сноски (стр. 1142)»."""
+        return [f"{self.readings[u['reading']]['options'][u['option']]['text']} (стр. {u['seed_line']})" for u in used]
+
     def reading_value(self, ref, readings: dict[str, str]):
         """A literal, or "@name": the value of reading `name`'s option in force."""
         if isinstance(ref, str) and ref.startswith("@"):
