@@ -206,3 +206,17 @@ def test_the_result_says_what_was_derived_and_why(client):
     assert "На дому — программа N 14" in result
     unknown = text(result_section(client.post("/", data={**ADULT, "impairments": "unknown", "action": "result"}).text))
     assert "Без этого ответа методика не называет формы обслуживания" in unknown and "impairment" not in unknown
+
+
+def test_a_near_miss_on_a_degree_asks_for_the_degree_not_for_yes():
+    """«Что изменило бы результат»: a row one degree away needs «степень 1», which is not «да» although
+    1 == True in Python (it said «нужно «да»» for a degree)."""
+    from socmethod.apps.public.model import result_view
+    from socmethod.core.engine import assess
+    case = {"category": "elderly", "disability_group": "none", "self_care": {k: 0 for k in LEVELS_SELF_CARE},
+            "mobility": {k: 0 for k in LEVELS_MOBILITY}, "medical_indications": False, "lives_alone": True,
+            "carer_absent": False, "family_conflict": False, "psychiatrist_recommends": "none"}
+    result = assess(case)
+    assert [m["needs"] for m in result["near_misses"] if m["column"] == "self_care"] == [[1]]
+    shown = [m["needs"] for m in result_view(result)["near_misses"]]
+    assert "нужно одно из: степень 1 (сейчас степень 0)" in shown and "нужно «да»" not in shown

@@ -412,9 +412,10 @@ def _when(when: dict) -> str:
 
 def _needs(miss: dict) -> str:
     needs = miss["needs"]
-    if needs == [True]:
+    # `is`, not ==: a degree of 1 (or 0) equals True (False) in Python, and «степень 1» is not «да».
+    if len(needs) == 1 and needs[0] is True:
         return "нужно «да»"
-    if needs == [False]:
+    if len(needs) == 1 and needs[0] is False:
         return "нужно «нет»"
     field = miss["column"]          # a set column is named after the case key it tests
     ruleset = bundled_ruleset()
