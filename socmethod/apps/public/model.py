@@ -345,7 +345,7 @@ def result_view(result: dict, today: date | None = None) -> dict:
     recs = result.get("recommendations", [])
     view["offers"] = [{"form": forms[r["form"]], "code": r["form"], "ripso": list(r["ripso"]), "hint": hints[r["form"]],
                        "why": _why(r), "table": r["table"], "rule": r["rule"], "caveat": r.get("caveat", ""),
-                       "readings": bundled_ruleset().reading_words(r.get("readings", []))}
+                       "by_reading": bool(r.get("readings"))}
                       for r in recs]
     depends = result.get("depends_on", [])
     view["depends"] = [{"form": forms[d["form"]], "ripso": list(d["ripso"]), "when": _when(d["when"])} for d in depends]

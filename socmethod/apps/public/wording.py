@@ -29,7 +29,7 @@ SET_KINDS = ("int_set", "enum_set")
 TICKED_EXTRAS = {"unknown": None, "none": []}
 YES_NO_UNKNOWN = ("yes", "no", "unknown")
 
-RESULT_TEXTS = ("start", "pending", "pending_hint", "choose", "none_heading", "none_text", "derived_heading",
+RESULT_TEXTS = ("start", "pending", "pending_hint", "choose", "by_reading", "none_heading", "none_text", "derived_heading",
                 "undetermined_heading", "undetermined_alternatives")
 PAGE_TEXTS = ("lead", "show_questions", "show_result", "result_heading", "answers_heading", "change", "print",
               "print_note", "error_summary", "error_prefix", "missing", "missing_unknown", "missing_category",
