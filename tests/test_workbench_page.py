@@ -114,6 +114,19 @@ def test_a_misspelt_column_in_the_upload_is_refused_and_nothing_kept():
     assert "не реестр" in wb.compare.file_info.value
 
 
+@pytest.mark.parametrize("name", ["результаты-проект.csv", "результаты-действующие.csv"])
+def test_an_upload_named_like_a_result_is_compared_as_any_other(name):
+    """The page writes its results beside the upload; an upload named like one of them was refused as
+    «это входной файл», with the server's temporary path in the message."""
+    from socmethod.apps.workbench import Workbench
+    wb = Workbench()
+    upload(wb.compare, name, EXAMPLE.read_bytes())
+    wb.compare.id_column.value = "id"
+    wb.compare.compare()
+    assert "входной файл" not in wb.compare.status.value and "socmethod-upload" not in wb.compare.status.value
+    assert wb.compare.report is not None and wb.compare.report["register"]["cases"] == 238
+
+
 def test_the_form_adds_and_removes_rows_and_its_errors_name_the_change():
     from socmethod.apps.workbench import Workbench
     wb = Workbench()

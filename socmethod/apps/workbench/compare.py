@@ -102,9 +102,13 @@ class ComparePanel:
     @staticmethod
     @contextmanager
     def _file(name: str, data: bytes):
-        """The upload as a file in a private temporary folder, removed when the block ends."""
+        """The upload as a file in a private temporary folder, removed when the block ends. It lies in a
+        folder of its own, beside the folder the results are written to: an upload named like a result
+        («результаты-проект.csv») is then never taken for the output."""
         with tempfile.TemporaryDirectory(prefix="socmethod-upload-") as tmp:
-            path = Path(tmp) / name
+            path = Path(tmp) / "register" / name
+            path.parent.mkdir()
+            (Path(tmp) / "results").mkdir()
             path.write_bytes(data)
             yield path
 
@@ -128,7 +132,7 @@ class ComparePanel:
                                   id_column=id_column, keep=keep, on_changed=writer)
                     for side, rules, readings in (("действующие", s.base, s.baseline_readings),
                                                   ("проект", s.compared, s.proposal_readings)):
-                        out = path.parent / f"результаты-{side}.csv"
+                        out = path.parent.parent / "results" / f"результаты-{side}.csv"
                         run_batch(str(path), str(out), readings, rules, id_column=id_column, keep=keep)
                         outputs[side] = out.read_bytes().decode("utf-8")
         except KitError as err:
