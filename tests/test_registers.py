@@ -58,6 +58,27 @@ def _read(path, delimiter=","):
 
 # --- identifiers and kept columns ------------------------------------------------------------------------
 
+def test_a_refused_rows_reason_keeps_what_would_be_accepted_and_the_kits_own_words(tmp_path, capsys):
+    """The list of refused rows leaves out a row's own value, not the rest of the reason: what would be
+    accepted («Ожидается: true, false …») and what the kit itself measured («ячеек 31, а в заголовке 29»,
+    Excel's «;» at the end of every row)."""
+    src = tmp_path / "reg.csv"
+    _register_with_ids(src, bad=())
+    lines = src.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    flag = header.index("medical_indications")
+    yes_no = lines[1].split(",")
+    yes_no[flag] = "да"
+    lines[1] = ",".join(yes_no)
+    lines[2] += ",,"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["batch", str(src), str(tmp_path / "out.csv"), "--keep", "district"]) == 1
+    err = capsys.readouterr().err
+    assert "строка 2, id A-000: Поле «Наличие медицинских показаний» имеет неверный тип: «…». Ожидается: true, false" in err
+    assert "«да»" not in err                                       # the row's own value stays out
+    assert f"строка 3: Файл не удалось прочитать: ячеек {len(header) + 2}, а в заголовке {len(header)}." in err
+
+
 def test_ids_and_kept_columns_travel_into_batch_csv_and_jsonl(tmp_path, capsys):
     src = tmp_path / "reg.csv"
     rows = _register_with_ids(src, bad=(3, 17))

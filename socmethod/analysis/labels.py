@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from socmethod.core.errors import KitError
+from socmethod.core.errors import KitError, catalogue
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES, scale
 
@@ -147,13 +147,20 @@ def reading_words(ruleset: RuleSet, readings: dict) -> list[dict]:
     return out
 
 
-def error_words(code: str, field: str | None, ruleset: RuleSet) -> str:
-    """A refused row's reason in Russian (the catalogue's message), the field named by its label."""
+def error_words(code: str, field: str | None, ruleset: RuleSet, allowed: str = "", detail: str | None = None,
+                *, fix: bool = False) -> str:
+    """A refused row's reason in Russian (the catalogue's message), the field named by its label, with the
+    kit's own description of the problem (`detail`, e.g. «ячеек 32, а в заголовке 30»); the row's own
+    value is not kept, only its place. With `fix`, what to write instead (the catalogue's fix with
+    `allowed`): for the person who prepares the file, in the values the file takes (codes such as
+    `elderly`), so not for the committee's report or the page."""
     label = field_words(ruleset, field) if field else None
     try:
-        return KitError(code, label, value="…").message      # the row's own value is not kept: only its place
+        error = KitError(code, label, value=detail if detail is not None else "…", allowed=allowed or None)
     except KeyError:
         return code
+    says_allowed = "{allowed}" in catalogue()[code].get("fix", "")       # a fix naming nothing would read «()»
+    return f"{error.message} {error.fix}".strip() if fix and (allowed or not says_allowed) else error.message
 
 
 def category_words(ruleset: RuleSet, category: str) -> str:

@@ -94,7 +94,7 @@ def refused_summary(refused_rows: list[dict], total: int, ruleset, shown: int = 
     for r in refused_rows[:shown]:
         ident = f", id {r['id']}" if r.get("id") else ""
         code = r["code"] + (f" ({r['field']})" if r["field"] else "")
-        said = f"{error_words(r['code'], r['field'], ruleset)} [{code}]"
+        said = f"{error_words(r['code'], r['field'], ruleset, r.get('allowed', ''), r.get('detail'), fix=True)} [{code}]"
         lines.append(f"  строка {r['line']}{ident}: {said}")
     if total > shown:
         lines.append(f"  … и ещё {total - shown}")

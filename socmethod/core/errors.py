@@ -45,6 +45,16 @@ class KitError(Exception):
         it produced)."""
         return KitError(self.code, self.field if field is None else field, where=where, **self.params)
 
+    def refusal(self) -> dict:
+        """What a list of refused rows keeps of this refusal besides its code and field: what would be
+        accepted (`allowed`) and, when the value is the kit's own description, that (`detail`); a case's
+        own value is not kept."""
+        allowed = self.params["allowed"]
+        out = {"allowed": "" if allowed is None else str(allowed)}
+        if catalogue()[self.code].get("kit_value") and self.params["value"] is not None:
+            out["detail"] = _short(self.params["value"])
+        return out
+
     def to_dict(self) -> dict:
         return {"code": self.code, "field": self.field, "message": f"{self.message} {self.fix}".strip()}
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from socmethod.core.engine import Decision, assess_or_error, decision_of
+from socmethod.core.engine import Decision, assess, decision_of
+from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES, scale
 from socmethod.core.vector import evaluate_arrays
@@ -27,6 +28,7 @@ class ChunkAssessment:
     points: dict = field(default_factory=dict)      # scale -> int16 per row (-1: none)
     degrees: dict = field(default_factory=dict)     # scale -> int8 per row (-1: none)
     results: dict = field(default_factory=dict)     # position -> result or {"error": ...} (exact rows)
+    refusals: dict = field(default_factory=dict)    # position -> KitError.refusal() of a refused row
 
     def __len__(self) -> int:
         return len(self.chunk)
@@ -54,12 +56,17 @@ def assess_chunk(chunk: Chunk, ruleset: RuleSet, readings: dict, *, vectorised: 
                           degrees={s: np.full(n, -1, dtype=np.int8) for s in SCALE_NAMES})
     for i, error in chunk.errors.items():
         out.results[i] = {"error": error.to_dict()}
+        out.refusals[i] = error.refusal()
     vector_done = np.zeros(n, dtype=bool)
     if vectorised and chunk.frame is not None and len(chunk.clean):
         vector_done[_vectorised(out, chunk.frame, chunk.clean, ruleset, readings, memo)] = True
     for i in range(n):
         if i not in out.results and not vector_done[i]:
-            out.results[i] = assess_or_error(chunk.case(i, ruleset), readings, ruleset)
+            try:
+                out.results[i] = assess(chunk.case(i, ruleset), readings, ruleset)
+            except KitError as error:
+                out.results[i] = {"error": error.to_dict()}
+                out.refusals[i] = error.refusal()
     return out
 
 

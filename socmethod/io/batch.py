@@ -42,7 +42,7 @@ class Tally:
             if len(self.refused_rows) < REFUSED_LISTED:
                 err = assessment.results[i]["error"]
                 entry = {"index": chunk.index(i), "line": int(chunk.lines[i]), "code": err["code"],
-                         "field": err.get("field") or ""}
+                         "field": err.get("field") or "", **assessment.refusals.get(i, {})}
                 if self.carried:
                     entry["id"] = chunk.carried(i)[0]
                     entry["columns"] = dict(zip(self.carried, chunk.carried(i)))

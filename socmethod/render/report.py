@@ -160,7 +160,7 @@ def _register(register: dict, ruleset: RuleSet) -> dict:
                       "before": outcome_words(before, ruleset, outcomes), "after": outcome_words(after, ruleset, outcomes),
                       "rules": e["rules_responsible"].replace("|", ", ")})
     refused = [{"line": r["line"], "columns": [r.get("columns", {}).get(c, "") for c in carried],
-                "reason": error_words(r["code"], r.get("field"), ruleset)} for r in register["refused_rows"]]
+                "reason": error_words(r["code"], r.get("field"), ruleset, detail=r.get("detail"))} for r in register["refused_rows"]]
     transitions = _transitions(register["transitions"], ruleset, outcomes)
     chart = svg(transitions_chart(transitions, ruleset, "Реестр: переходы")) if register["changed"] else None
     return {"rows": register["rows"], "cases": register["cases"], "refused": register["refused"],
