@@ -400,13 +400,18 @@ class CsvRegister:
         return chunk, n_lines
 
 
+# A register is read one line per case (docs/decisions/0006): a cell that carries a line break (Alt+Enter in
+# Excel) leaves its quote open at the end of the line. Within the 80 characters a message quotes.
+OPEN_QUOTE = "кавычка не закрыта или не на месте; перенос строки внутри ячейки не принимается"
+
+
 def _split_quoted(text: str, delimiter: str, width: int, where: str) -> tuple[list[str] | None, KitError | None]:
     """The cells of a line with quotes (or a stray line-end character), or the error that refuses it."""
     try:
         cells = next(csv.reader([text], delimiter=delimiter, strict=True)) if '"' in text else text.split(delimiter)
     except csv.Error:
         return None, KitError("malformed_file", where=f"{where}",
-                              value="кавычка не закрыта или стоит не на месте", allowed=f"CSV с разделителем «{delimiter}»")
+                              value=OPEN_QUOTE, allowed=f"CSV с разделителем «{delimiter}»")
     if len(cells) != width:
         return None, KitError("malformed_file", where=f"{where}", value=f"ячеек {len(cells)}, а в заголовке {width}",
                               allowed=f"CSV с разделителем «{delimiter}»")
