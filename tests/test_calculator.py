@@ -495,7 +495,7 @@ def test_figures_from_outside_the_seeds_are_gone_or_sourced():
     ('show_result = "', 'show_resultz = "', "unknown_key", "page.show_resultz"),
     ('[ticked.questions.impairments]\nadd = ["unknown"]', '[ticked.questions.impairments]\nadd = ["unknown", "maybe"]',
      "bad_value", "ticked.questions.impairments.add[2]"),
-    ('"relatives_help",\n', '"relatives_helps",\n', "rule_set_invalid", "asked.optional[5]"),
+    ('"relatives_help", ', '"relatives_helps", ', "rule_set_invalid", "asked.optional[7]"),
 ])
 def test_the_wording_file_is_checked_by_the_one_checker_when_loaded(tmp_path, monkeypatch, old, new, code, place):
     """data/calculator.toml is refused when it is loaded (make app, make web), as the catalogue says, naming

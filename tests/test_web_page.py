@@ -161,6 +161,8 @@ def _voila(answers: dict, urgent=(), who=None, income="") -> str:
     ({"category": "homeless"}, ("no_food", "violence"), None, ""),
     ({"category": "family"}, (), "self", ""),
     (ELDERLY, ("no_housing",), None, "-5"),
+    ({"category": "early_childhood", "age_months": "0", "early_help_criteria": ["2", "3"]}, (), None, ""),
+    ({"category": "early_childhood", "age_months": "36", "early_help_criteria": ["unknown"]}, (), None, ""),
 ])
 def test_the_same_answers_show_the_same_result_on_both_editions(client, answers, urgent, who, income):
     voila = text(_voila(answers, urgent, who, income))
@@ -220,3 +222,42 @@ def test_a_near_miss_on_a_degree_asks_for_the_degree_not_for_yes():
     assert [m["needs"] for m in result["near_misses"] if m["column"] == "self_care"] == [[1]]
     shown = [m["needs"] for m in result_view(result)["near_misses"]]
     assert "нужно одно из: степень 1 (сейчас степень 0)" in shown and "нужно «да»" not in shown
+
+
+def test_a_small_child_is_asked_age_and_the_signs_of_table_3_3_and_told_about_early_help(client):
+    """«Малыш до 3 лет…» used to get no question at all and «зависит от ответов, которых нет»."""
+    page = client.post("/", data={"category": "early_childhood", "action": "next"}).text
+    assert "Сколько ребёнку лет?" in page and "Что из этого относится к ребёнку?" in page
+    result = text(result_section(client.post("/", data={"category": "early_childhood", "age_months": "0",
+                                                         "early_help_criteria": ["2"], "action": "result"}).text))
+    assert "Ранняя помощь (таблица 3.3): нужна ранняя помощь (признаки таблицы под номерами: 2)." in result
+    assert "не называет формы обслуживания" not in result                # early help is the answer here
+    older = text(result_section(client.post("/", data={"category": "early_childhood", "age_months": "96",
+                                                        "early_help_criteria": ["5"], "action": "result"}).text))
+    assert "признаки ранней помощи к этому возрасту не относятся" in older
+
+
+def test_only_a_small_child_is_asked_the_age(client):
+    """A disabled child's category says «старше 3 лет» (table 3.2, line 1146): the age and table 3.3's signs
+    are asked of a small child only (calculator.toml asked.only)."""
+    child = client.post("/", data={"category": "disabled_child", "action": "next"}).text
+    assert "Сколько ребёнку лет?" not in child and "Ребёнок-инвалид старше 3 лет" in child
+
+
+def test_the_age_bands_begin_at_every_bound_the_rules_compare_the_age_with():
+    """The age is asked in bands (calculator.toml [age_months]), each standing for its first month: that
+    holds only while every bound of table 3.3's rows (under each option of their readings) and of
+    `table_age_from_months` begins a band."""
+    from socmethod.apps.public.wording import texts
+    from socmethod.core.ruleset import bundled_ruleset
+    rules = bundled_ruleset()
+    starts = {int(code) for code, _ in texts()["age_months"]["options"] if code != "unknown"}
+
+    def values(bound):
+        if isinstance(bound, str) and bound.startswith("@"):
+            return {o["value"] for o in rules.readings[bound[1:]]["options"].values()}
+        return {bound}
+    bounds = {v for table in rules.tables.values() if table.kind == "criteria_list" for row in table.rows
+              for b in (row.age_from, row.age_to) for v in values(b)}
+    bounds |= {v for cat in rules.categories.values() for v in cat.get("table_age_from_months", {}).values()}
+    assert 0 in starts and bounds <= starts, sorted(bounds - starts)

@@ -466,7 +466,7 @@ def load_ruleset(directory: str | Path | None = None) -> RuleSet:
         field_spec = spec["fields"].get(key)
         options = question.get("options", {})
         if field_spec is None or not question.get("question") or not isinstance(question.get("seed_line"), int) \
-                or not set(options) <= set(field_spec.get("values", [])) \
+                or not set(options) <= {str(v) for v in field_spec.get("values", [])} \
                 or any(not isinstance(o, dict) or not o.get("text") or not isinstance(o.get("seed_line"), int)
                        for o in options.values()):
             raise KitError("rule_set_invalid", key, where="ruleset.toml, [questions]", value=f"вопрос «{key}»",

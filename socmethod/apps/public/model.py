@@ -41,10 +41,6 @@ UNKNOWN = "unknown"
 FLAG_VALUES = {"yes": True, "no": False, UNKNOWN: None}
 SHORT_LABELS = {"self_care": "уход за собой", "mobility": "передвижение"}
 SCALE_TITLES = (("self_care", "Уход за собой"), ("mobility", "Передвижение"))
-EARLY_HELP_VERDICTS = {"needed": "нужна ранняя помощь",
-                       "not_needed": "по указанным критериям ранняя помощь не требуется",
-                       "unknown": "зависит от ответов, которых нет",
-                       "not_applicable": "критерии ранней помощи к этому возрасту не относятся"}
 NEAR_MISSES_SHOWN = 6
 COST_INPUTS = ("income", "members", "free_category")
 
@@ -159,6 +155,9 @@ def case_from_answers(answers: Mapping) -> dict:
             values = answers.get(key) or []
             extras = [TICKED_EXTRAS[v] for v in values if v in TICKED_EXTRAS]
             case[key] = extras[0] if extras else [int(v) if kind == "int_set" else v for v in values]
+        elif kind == "int":             # a band's first value (calculator.toml): the tables compare bounds only
+            value = answers.get(key, UNKNOWN)
+            case[key] = None if value in (UNKNOWN, "", None) else int(value)
         else:
             value = answers.get(key, UNKNOWN)
             case[key] = None if value == UNKNOWN else value
@@ -349,7 +348,14 @@ def result_view(result: dict, today: date | None = None) -> dict:
                       for r in recs]
     depends = result.get("depends_on", [])
     view["depends"] = [{"form": forms[d["form"]], "ripso": list(d["ripso"]), "when": _when(d["when"])} for d in depends]
-    if not recs and not depends:
+    early = result.get("early_help")
+    if early:
+        # Table 3.3 names no form: its verdict, and the numbers of the criteria met.
+        view["early_help"] = {"verdict": early["verdict"], "text": texts()["result"][f"early_help_{early['verdict']}"],
+                              "criteria": [c["criterion"] for c in early.get("criteria", [])]}
+    # Nothing recommended: the engine's note says why (a child too young for table 3.2), or, unless early
+    # help is the answer, the tables name no form.
+    if not recs and not depends and (result.get("note") or not (early and early["verdict"] == "needed")):
         view["none"] = {"note": result.get("note", "")}
     view["near_misses"] = [{"form": forms[m["form"]], "ripso": list(m["ripso"]), "label": m["label"].lower(),
                             "needs": _needs(m)} for m in result.get("near_misses", [])[:NEAR_MISSES_SHOWN]]
@@ -357,9 +363,6 @@ def result_view(result: dict, today: date | None = None) -> dict:
     # the rule set's own words with the lines and readings that decided.
     view["derived"] = [d["why"] for d in result.get("derived", {}).values()]
     view["derived_short"] = [_derived_short(key, d) for key, d in result.get("derived", {}).items()]
-    early = result.get("early_help")
-    if early:
-        view["early_help"] = {"verdict": early["verdict"], "text": EARLY_HELP_VERDICTS[early["verdict"]]}
     return view
 
 

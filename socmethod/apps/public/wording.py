@@ -22,14 +22,16 @@ from socmethod.core.schema import Boolean, ListOf, MapOf, OneOf, Table, Text, Wh
 TEXTS_FILE = "data/calculator.toml"
 # Kinds of case keys the calculator can ask about (data/rules/405-r/ruleset.toml [fields]): a scale is one
 # question per activity, a flag yes / no / «не знаю», an enum one answer of its list, a set several ticked.
-ASKABLE_KINDS = ("scale", "bool", "enum", "int_set", "enum_set")
+ASKABLE_KINDS = ("scale", "bool", "enum", "int", "int_set", "enum_set")
 SET_KINDS = ("int_set", "enum_set")
 # The answers a ticked question may add to its kinds; each stands alone. What the case then says: «не знаю»
 # is unknown (null), «ничего из этого» is an empty list.
 TICKED_EXTRAS = {"unknown": None, "none": []}
 YES_NO_UNKNOWN = ("yes", "no", "unknown")
 
-RESULT_TEXTS = ("start", "pending", "pending_hint", "choose", "by_reading", "none_heading", "none_text", "derived_heading",
+RESULT_TEXTS = ("start", "pending", "pending_hint", "choose", "by_reading", "early_help_heading", "early_help_needed",
+                "early_help_not_needed", "early_help_unknown", "early_help_not_applicable", "early_help_criteria",
+                "none_heading", "none_text", "derived_heading",
                 "undetermined_heading", "undetermined_alternatives")
 PAGE_TEXTS = ("lead", "show_questions", "show_result", "result_heading", "answers_heading", "change", "print",
               "print_note", "error_summary", "error_prefix", "missing", "missing_unknown", "missing_category",
@@ -84,6 +86,13 @@ def schema() -> Table:
         return Table(required={"question": Text(), "options": _options(lambda: (values, False), f"у поля «{key}» в наборе правил")},
                      optional={"hint": Text(empty=True)})
 
+    def int_question(key: str) -> Table:
+        """A number asked in bands: each option's code is a band's first value, within the field's bounds."""
+        spec = ruleset.fields[key]
+        values = [str(v) for v in range(spec.get("min", 0), spec.get("max", 0) + 1)] + ["unknown"]
+        return Table(required={"question": Text(), "options": _options(lambda: (values, False), f"в границах поля «{key}»")},
+                     optional={"hint": Text(empty=True)})
+
     def scale_items(name: str) -> dict:
         variants = {cat["scales"] for cat in ruleset.categories.values() if cat.get("scales")}
         items = dict.fromkeys(item for variant in sorted(variants) for item in scale(name, variant).keys)
@@ -104,7 +113,9 @@ def schema() -> Table:
             "result": _texts(*RESULT_TEXTS),
             "asked": Table(required={"optional": ListOf(OneOf(fields, "нет поля «{value}» в наборе правил"), unique=True),
                                      "not_asked": ListOf(OneOf(fields, "нет поля «{value}» в наборе правил"), unique=True)},
-                           optional={"when": MapOf(Table(required={"unless": MapOf(ListOf(Text(), min=1), keys=OneOf(fields))}),
+                           optional={"only": MapOf(ListOf(OneOf(list(ruleset.categories)), min=1),
+                                                   keys=OneOf(fields, "нет поля «{value}» в наборе правил")),
+                                     "when": MapOf(Table(required={"unless": MapOf(ListOf(Text(), min=1), keys=OneOf(fields))}),
                                                    keys=OneOf(fields, "нет поля «{value}» в наборе правил"))}),
             "ticked": Table(required={"unknown": Text(), "none": Text(), "divider": Text(),
                                       "questions": MapOf(Table(required={"add": ListOf(OneOf(list(TICKED_EXTRAS)), unique=True)},
@@ -131,7 +142,8 @@ def schema() -> Table:
             "urgent": _texts("question", "heading", "text", "summary_text"),
             "page": Table(required={**{k: Text() for k in PAGE_TEXTS}, "exclusive": Where(Text(), _with_slot("answer"))}),
         },
-        optional={key: enum_question(key) for key in enums})
+        optional={**{key: enum_question(key) for key in enums},
+                  **{key: int_question(key) for key, f in ruleset.fields.items() if f["kind"] == "int"}})
 
 
 @lru_cache(maxsize=1)
@@ -179,7 +191,7 @@ def check_texts(data: dict) -> dict:
             kind = ruleset.fields[key]["kind"]
             if kind not in ASKABLE_KINDS:
                 fail(f"asked.{key}", f"о поле вида «{kind}» калькулятор спросить не может")
-            if kind in ("enum",) and key not in data:
+            if kind in ("enum", "int") and key not in data:
                 raise KitError("missing_key", f"{key}.question", where=TEXTS_FILE, allowed="вопрос и ответы [код, текст]")
             if kind in SET_KINDS and key not in plain:
                 fail(f"asked.{key}", "нет вопроса в наборе правил ([questions])")
@@ -220,7 +232,9 @@ def derived_keys(category: str | None, data: dict | None = None) -> dict[str, li
 
 
 def _optional(category: str, data: dict) -> list[str]:
-    return [k for k in bundled_ruleset().categories[category].get("optional", []) if k in data["asked"]["optional"]]
+    only = data["asked"].get("only", {})
+    return [k for k in bundled_ruleset().categories[category].get("optional", [])
+            if k in data["asked"]["optional"] and category in only.get(k, [category])]
 
 
 def _asked_instead(category: str, key: str, data: dict) -> list[str]:
