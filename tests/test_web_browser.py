@@ -281,6 +281,24 @@ def test_printed_summary_is_one_a4_page_of_the_posted_answers(browser, server):
         pg.context.close()
 
 
+def test_the_summary_opened_on_a_phone_is_one_readable_column(browser, server):
+    """On paper the summary is dense (9 pt, two columns); opened on a 360 px phone it was the same, the
+    lists in columns of about 165 px. On a small screen: 16 px type, one column, nothing off the side."""
+    pg = _page(browser, server, js=False)
+    try:
+        _elderly(pg, js=False)
+        pg.get_by_role("button", name="Показать результат").click()
+        with pg.context.expect_page() as new:
+            pg.get_by_role("button", name="Итог для печати").click()
+        summary = new.value
+        summary.wait_for_load_state()
+        assert summary.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16
+        assert summary.evaluate("getComputedStyle(document.querySelector('.cols')).columnCount") in ("1", "auto")
+        assert summary.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        pg.context.close()
+
+
 def test_a_summary_longer_than_a_sheet_numbers_its_sheets_and_strands_no_heading(browser, server):
     """Urgent help with three situations and the complete result take the summary to a second sheet:
     each sheet says which of how many it is, urgent help is on the first, and «Куда обращаться» is on

@@ -261,3 +261,12 @@ def test_the_age_bands_begin_at_every_bound_the_rules_compare_the_age_with():
               for b in (row.age_from, row.age_to) for v in values(b)}
     bounds |= {v for cat in rules.categories.values() for v in cat.get("table_age_from_months", {}).values()}
     assert 0 in starts and bounds <= starts, sorted(bounds - starts)
+
+
+def test_on_paper_the_one_of_documents_follow_the_circumstances_they_confirm(client):
+    """The printed summary merges the circumstances' lists into «Чем подтвердить обстоятельства»; the
+    «Кроме того … одним из документов» of a circumstance came before that heading, its circumstance lost."""
+    page = text(client.post("/summary", data={"category": "homeless", "action": "print"}).text)
+    confirm = page.index("Чем подтвердить обстоятельства")
+    also = page.index("Кроме того, обстоятельство можно подтвердить одним из документов (нет определённого места жительства")
+    assert confirm < also

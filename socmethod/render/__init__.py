@@ -36,9 +36,11 @@ def cap(text) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    # auto_reload off: a running server keeps the templates it started with, so files updated under it (a
+    # deployment in progress) cannot pair new templates with old code.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, auto_reload=False)
     env.filters.update(date_ru=date_ru, ripso=ripso_text, rub=rub, cap=cap)
     return env
 

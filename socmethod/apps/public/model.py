@@ -523,9 +523,9 @@ def document_groups(case: dict, result: dict, representative: bool = False) -> l
             also = c.get("also_one_of")
             if also:
                 groups.append({"kind": kind, "title": also["text"].rstrip(":"), "rule": "one_of",
-                               "items": also["documents"]})
+                               "about": f"{text[:1].lower()}{text[1:]}", "items": also["documents"]})
     # Every group carries every key, so the templates need not ask which ones it has.
-    return [{"title": "", "note": "", "rule": "", "form": "", **g} for g in groups if g["items"]]
+    return [{"title": "", "note": "", "rule": "", "form": "", "about": "", **g} for g in groups if g["items"]]
 
 
 def _confirming(doc: dict, circumstance: dict) -> dict:
@@ -546,7 +546,7 @@ def paper_documents(groups: list[dict]) -> list[dict]:
     circumstance). Form 3 circumstances ("достаточно одного из документов") keep their own lists: merged,
     "one of" would no longer say one of which. A document wanted only if an unknown answer turns out "yes"
     is marked so. Groups as {"title", "items"}."""
-    out, by_form, confirm = [], {}, {}
+    out, by_form, confirm, after = [], {}, {}, []
     for g in groups:
         if g["kind"] == "form":
             for d in g["items"]:
@@ -558,6 +558,10 @@ def paper_documents(groups: list[dict]) -> list[dict]:
                     confirm[key] = {"doc": d, "only_if": g["kind"] == "possible"}
                 elif g["kind"] == "confirm":
                     confirm[key]["only_if"] = False
+        elif g.get("rule") == "one_of" and g.get("about"):
+            # «Кроме того, … одним из документов» follows its circumstance, which on paper is merged into
+            # «Чем подтвердить обстоятельства» below: it goes after that list and names its circumstance.
+            after.append({"title": f'{g["title"]} ({g["about"]})', "items": g["items"]})
         else:
             out.append({"title": g["title"] + (f' — {g["note"]}' if g.get("note") else ""), "items": g["items"]})
     if by_form:
@@ -567,7 +571,7 @@ def paper_documents(groups: list[dict]) -> list[dict]:
         out.append({"title": "Чем подтвердить обстоятельства", "items": [
             {**e["doc"], "public": e["doc"]["public"] + (" — если подтвердится ответ «не знаю»" if e["only_if"] else "")}
             for e in confirm.values()]})
-    return out
+    return out + after
 
 
 # ------------------------------------------------------------------------------------------ deadlines
