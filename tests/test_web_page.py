@@ -270,3 +270,14 @@ def test_on_paper_the_one_of_documents_follow_the_circumstances_they_confirm(cli
     confirm = page.index("Чем подтвердить обстоятельства")
     also = page.index("Кроме того, обстоятельство можно подтвердить одним из документов (нет определённого места жительства")
     assert confirm < also
+
+
+def test_not_knowing_the_difficulties_and_more_shows_what_each_category_could_give(client):
+    """«Не знаю» to the difficulties and to other questions: each category's line said «методика не называет
+    формы», though its rows hold if the other answers turn out «да» (the API's depends_on)."""
+    unknown = {"impairments": ["unknown"], "ipra_social_rehabilitation": "unknown", "family_conflict": "unknown",
+               "lives_by_self": "unknown", "relatives_help": "unknown", "couple_living_alone": "unknown"}
+    result = text(result_section(client.post("/", data={**ADULT, **unknown, "action": "result"}).text))
+    assert ("Множественные нарушения развития: если подтвердятся другие ответы «не знаю»: на дому (N 14); "
+            "полустационарная форма с периодом пребывания свыше 4 часов (N 15)") in result
+    assert "Нарушения психического развития: по этим ответам методика не называет формы обслуживания." in result

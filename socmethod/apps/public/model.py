@@ -36,6 +36,7 @@ from socmethod.core.engine import assess
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import bundled_ruleset
 from socmethod.core.scales import scale
+from socmethod.render import ripso_text
 
 UNKNOWN = "unknown"
 FLAG_VALUES = {"yes": True, "no": False, UNKNOWN: None}
@@ -291,7 +292,8 @@ def build_view(answers: Mapping, today: date | None = None) -> dict:
 
 def _alternatives(case: dict, key: str, today: date) -> tuple[list[dict], list]:
     """What the tables would give for each value of the key a «не знаю» left open (the 405-р category of
-    impairment): [{"answer": its words, "offers": [...]}], and the degrees (which do not depend on it)."""
+    impairment): [{"answer": its words, "offers": [...], "depends": [...]}] (what would hold only for some
+    answer to another «не знаю»), and the degrees (which do not depend on it)."""
     ruleset = bundled_ruleset()
     inputs = derived_keys(case.get("category")).get(key, [])
     out, degrees = [], []
@@ -303,7 +305,10 @@ def _alternatives(case: dict, key: str, today: date) -> tuple[list[dict], list]:
         except KitError:
             continue
         degrees = degrees or view["degrees"]
-        out.append({"answer": ruleset.value_label(key, value), "offers": view["offers"]})
+        # What holds only for some other «не знаю»: each form and its numbers once (the conditions are
+        # shown once that answer is known).
+        depends = list(dict.fromkeys(f'{d["form"]} ({ripso_text(d["ripso"])})' for d in view["depends"]))
+        out.append({"answer": ruleset.value_label(key, value), "offers": view["offers"], "depends": depends})
     return out, degrees
 
 

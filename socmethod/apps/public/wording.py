@@ -32,7 +32,7 @@ YES_NO_UNKNOWN = ("yes", "no", "unknown")
 RESULT_TEXTS = ("start", "pending", "pending_hint", "choose", "by_reading", "early_help_heading", "early_help_needed",
                 "early_help_not_needed", "early_help_unknown", "early_help_not_applicable", "early_help_criteria",
                 "none_heading", "none_text", "derived_heading",
-                "undetermined_heading", "undetermined_alternatives")
+                "undetermined_heading", "undetermined_alternatives", "undetermined_depends")
 PAGE_TEXTS = ("lead", "show_questions", "show_result", "result_heading", "answers_heading", "change", "print",
               "print_note", "error_summary", "error_prefix", "missing", "missing_unknown", "missing_category",
               "invalid_one", "invalid_many", "missing_ticked", "exclusive", "no_script_note", "updated")
