@@ -402,3 +402,27 @@ def test_blocks_of_any_size_read_the_same_rows(tmp_path):
     assert reference[18][2] == "malformed_file"          # «;;;» is a row of the wrong width in a «,» file
     for size in (97, 1000, 65_537):
         assert rows(size) == reference, size
+
+
+@pytest.mark.parametrize("where", ["every line", "header only"])
+def test_excels_separator_at_the_end_of_each_line_is_a_column_without_a_name_left_unread(tmp_path, capsys, where):
+    """Excel ends every line with «;» when the sheet had an empty column after the data: the header then has
+    a column without a name. It used to refuse the whole register («Неизвестный столбец «»», with a --keep
+    hint no one could follow). It holds no case field: the kit reads the rest, names it, and the results are
+    those of the same register without it, by both evaluators."""
+    plain = tmp_path / "plain.csv"
+    rows = _register_with_ids(plain, n=30, bad=(4,), delimiter=";")
+    lines = plain.read_text(encoding="utf-8").splitlines()
+    trailing = tmp_path / "trailing.csv"
+    ends = [";"] * len(lines) if where == "every line" else [";"] + [""] * (len(lines) - 1)
+    trailing.write_text("".join(line + end + "\n" for line, end in zip(lines, ends)), encoding="utf-8")
+    outputs = {}
+    for name, src, extra in (("plain", plain, []), ("trailing", trailing, []), ("exact", trailing, ["--no-vector"])):
+        out = tmp_path / f"{name}.out.csv"
+        assert main(["batch", str(src), str(out), "--keep", "district", *extra]) == 1        # row 4 is refused
+        outputs[name] = out.read_bytes()
+        err = capsys.readouterr().err
+        said = f"Не прочитаны (без имени в заголовке, полей случая в них нет): столбец {len(HEADER) + 3} без имени."
+        assert (said in err) == (src == trailing) and "строка 6, id A-004" in err
+    assert outputs["trailing"] == outputs["plain"] == outputs["exact"]
+    assert len(_read(tmp_path / "trailing.out.csv")) == len(rows) + 1

@@ -96,6 +96,7 @@ def register_impact(path: str, baseline: RuleSet, proposal: RuleSet, baseline_re
                    for (b, a), c in sorted(counts.items(), key=lambda kv: -kv[1])]
     return {"rows": tally.rows, "cases": tally.rows - tally.refused, "refused": tally.refused,
             "refused_rows": tally.refused_rows, "blank_lines": tally.blank_lines, "carried": header.carried,
+            "unnamed": header.unnamed,
             "changed": n_changed, "changed_cases": changed, "transitions": transitions, "outcomes": outcomes}
 
 

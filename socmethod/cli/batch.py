@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from socmethod.cli.parser import KitArgumentParser, add_register_options, add_rules_options, refused_summary, rules_and_readings
+from socmethod.cli.parser import (
+    KitArgumentParser,
+    add_register_options,
+    add_rules_options,
+    refused_summary,
+    rules_and_readings,
+    unnamed_note,
+)
 from socmethod.io.batch import run_batch
 
 
@@ -22,5 +29,5 @@ def run(argv: list[str]) -> int:
                        id_column=args.id, keep=args.keep)
     sys.stderr.write(f"Строк реестра: {counts['cases']}, оценено: {counts['assessed']}, отклонено: {counts['errors']}"
                      + (f", пустых строк пропущено: {counts['blank_lines']}" if counts["blank_lines"] else "")
-                     + f". Результаты: {args.output}\n" + refused_summary(counts["refused_rows"], counts["errors"], ruleset=ruleset))
+                     + f". Результаты: {args.output}\n" + unnamed_note(counts["unnamed"]) + refused_summary(counts["refused_rows"], counts["errors"], ruleset=ruleset))
     return 1 if counts["errors"] else 0

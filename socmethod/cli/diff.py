@@ -11,7 +11,7 @@ import sys
 from socmethod.analysis.changes import load_rules
 from socmethod.analysis.editor import new_numbers
 from socmethod.analysis.impact import ChangedCasesWriter, diff
-from socmethod.cli.parser import KitArgumentParser, add_register_options, parse_readings, refused_summary
+from socmethod.cli.parser import KitArgumentParser, add_register_options, parse_readings, refused_summary, unnamed_note
 from socmethod.io.files import atomic_output, check_input, check_output, write_text
 from socmethod.render.report import report_html
 
@@ -69,6 +69,8 @@ def run(argv: list[str]) -> int:
         sys.stderr.write(f"Предупреждение: {warning}\n")
     if written:
         sys.stderr.write("Записано — " + "; ".join(written) + ".\n")
+    if register:
+        sys.stderr.write(unnamed_note(register.get("unnamed", [])))
     if register and register["refused"]:
         sys.stderr.write(refused_summary(register["refused_rows"], register["refused"], compared=True, ruleset=baseline))
         return 1

@@ -82,6 +82,11 @@ def add_register_options(parser: argparse.ArgumentParser) -> None:
                              "через запятую или --keep несколько раз")
 
 
+def unnamed_note(unnamed: list[str]) -> str:
+    """The line that says which columns without a name were left unread (none: nothing)."""
+    return f"Не прочитаны (без имени в заголовке, полей случая в них нет): {', '.join(unnamed)}.\n" if unnamed else ""
+
+
 def refused_summary(refused_rows: list[dict], total: int, ruleset, shown: int = 20, *, compared: bool = False) -> str:
     """Lines for stderr naming the refused rows (line, identifier, the reason in words, the code and
     field); `compared`: for `diff`, which writes no record per row but leaves refused rows out of the

@@ -87,7 +87,7 @@ def run_batch(in_path: str, out_path: str, readings=None, rules=None, vectorised
         for assessment in assessments:
             writer.write(assessment)
             tally.add(assessment)
-    return tally.counts()
+    return {**tally.counts(), "unnamed": header.unnamed}
 
 
 def assess_all(cases, readings=None, rules=None) -> list[dict]:

@@ -50,6 +50,7 @@ class Header:
     encoding: str = "utf-8-sig"
     id_column: str | None = None
     keep: list[str] = field(default_factory=list)
+    unnamed: list[str] = field(default_factory=list)   # trailing columns without a name (Excel's «;» at line end)
 
     @property
     def carried(self) -> list[str]:
@@ -57,8 +58,13 @@ class Header:
         return ([self.id_column] if self.id_column else []) + [c for c in self.keep if c != self.id_column]
 
     @property
+    def widths(self) -> tuple[int, ...]:
+        """The cell counts a row may have: all the columns, or all but the unnamed ones at the end."""
+        return (len(self.columns), len(self.columns) - len(self.unnamed)) if self.unnamed else (len(self.columns),)
+
+    @property
     def case_columns(self) -> list[str]:
-        return [c for c in self.columns if c not in self.carried]
+        return [c for c in self.columns if c not in self.carried and c not in self.unnamed]
 
 
 @dataclass
@@ -91,7 +97,8 @@ class Chunk:
         if i in self.quoted:
             return self.quoted[i]
         text = self.raw[i].decode(self.header.encoding)
-        return (text[:-1] if text.endswith("\r") else text).split(self.header.delimiter)
+        cells = (text[:-1] if text.endswith("\r") else text).split(self.header.delimiter)
+        return cells + [""] * (len(self.header.columns) - len(cells))        # a row without the unnamed cells
 
     def carried(self, i: int) -> list[str]:
         """The identifier and kept values of row i ("" for a row whose cells could not be split)."""
@@ -112,8 +119,8 @@ class Chunk:
         if self.cases:
             return self.cases[i]
         cells = self.cells(i)
-        carried = set(self.header.carried)
-        return case_from_csv_row({c: cells[k] for k, c in enumerate(self.header.columns) if c not in carried}, ruleset)
+        read = set(self.header.case_columns)
+        return case_from_csv_row({c: cells[k] for k, c in enumerate(self.header.columns) if c in read}, ruleset)
 
 
 # --- columns -----------------------------------------------------------------------------------------------
@@ -128,10 +135,21 @@ def case_column_names(ruleset: RuleSet) -> set[str]:
     return names
 
 
+UNNAMED = "столбец {} без имени"
+
+
 def check_header(columns: list[str], ruleset: RuleSet, *, id_column: str | None = None, keep=(),
                  where: str = "", keep_hint: str = "--keep {}") -> Header:
     """The accepted header, or a KitError naming the first column refused (see the module's rules);
-    `keep_hint` says how this caller keeps a column of one's own (the CLI's --keep, the API's ?keep=)."""
+    `keep_hint` says how this caller keeps a column of one's own (the CLI's --keep, the API's ?keep=).
+    Columns without a name at the end (Excel writes one when every line ends with the separator) hold no
+    case field: they are named by their number, not read and not carried, and the run says so."""
+    columns = list(columns)
+    unnamed = []
+    while columns and not columns[-1] and len(columns) > 1:
+        columns.pop()
+        unnamed.insert(0, UNNAMED.format(len(columns) + 1))
+    columns += unnamed
     if len(set(columns)) != len(columns):
         dup = next(c for c in columns if columns.count(c) > 1)
         raise KitError("malformed_file", where=f"{where}, строка 1", value=f"столбец «{dup}» повторяется", allowed="CSV")
@@ -141,7 +159,7 @@ def check_header(columns: list[str], ruleset: RuleSet, *, id_column: str | None 
                            allowed="Столбцы реестра: " + ", ".join(columns) + ".")
     if id_column is None and "id" in columns:
         id_column = "id"
-    header = Header(list(columns), id_column=id_column, keep=list(keep))
+    header = Header(list(columns), id_column=id_column, keep=list(keep), unnamed=unnamed)
     known = case_column_names(ruleset)
     for name in header.carried:
         if name in known:
@@ -370,7 +388,7 @@ class CsvRegister:
         rows_at = np.flatnonzero(~blank)
         too_long = (lengths > MAX_LINE)[rows_at]
         quoted = ((quotes > 0) | (inner > 0))[rows_at] & ~too_long
-        ragged = (delimiters != width - 1)[rows_at] & ~too_long & ~quoted
+        ragged = ~np.isin(delimiters, [w - 1 for w in header.widths])[rows_at] & ~too_long & ~quoted
         chunk = Chunk(index, first_line + rows_at, blank_lines=int(blank.sum()), header=header)
         lines = block.split(self.terminator)
         chunk.raw = lines if not len(rows_at) or len(rows_at) == n_lines else [lines[k] for k in rows_at.tolist()]
@@ -382,7 +400,7 @@ class CsvRegister:
                 chunk.errors[i] = KitError("row_too_long", where=where, value=f"больше {MAX_LINE} символов",
                                            allowed=f"CSV с разделителем «{delimiter}»")
             elif quoted[i]:
-                cells, error = _split_quoted(lines[k].decode(header.encoding).rstrip("\r"), delimiter, width, where)
+                cells, error = _split_quoted(lines[k].decode(header.encoding).rstrip("\r"), delimiter, header.widths, where)
                 if error is not None:
                     chunk.errors[i] = error
                 else:
@@ -405,17 +423,18 @@ class CsvRegister:
 OPEN_QUOTE = "кавычка не закрыта или не на месте; перенос строки внутри ячейки не принимается"
 
 
-def _split_quoted(text: str, delimiter: str, width: int, where: str) -> tuple[list[str] | None, KitError | None]:
-    """The cells of a line with quotes (or a stray line-end character), or the error that refuses it."""
+def _split_quoted(text: str, delimiter: str, widths: tuple[int, ...], where: str) -> tuple[list[str] | None, KitError | None]:
+    """The cells of a line with quotes (or a stray line-end character), padded to the header's width, or
+    the error that refuses it."""
     try:
         cells = next(csv.reader([text], delimiter=delimiter, strict=True)) if '"' in text else text.split(delimiter)
     except csv.Error:
         return None, KitError("malformed_file", where=f"{where}",
                               value=OPEN_QUOTE, allowed=f"CSV с разделителем «{delimiter}»")
-    if len(cells) != width:
-        return None, KitError("malformed_file", where=f"{where}", value=f"ячеек {len(cells)}, а в заголовке {width}",
+    if len(cells) not in widths:
+        return None, KitError("malformed_file", where=f"{where}", value=f"ячеек {len(cells)}, а в заголовке {widths[0]}",
                               allowed=f"CSV с разделителем «{delimiter}»")
-    return cells, None
+    return cells + [""] * (widths[0] - len(cells)), None
 
 
 class JsonlRegister:
