@@ -426,3 +426,16 @@ def test_excels_separator_at_the_end_of_each_line_is_a_column_without_a_name_lef
         assert (said in err) == (src == trailing) and "строка 6, id A-004" in err
     assert outputs["trailing"] == outputs["plain"] == outputs["exact"]
     assert len(_read(tmp_path / "trailing.out.csv")) == len(rows) + 1
+
+
+@pytest.mark.parametrize("start, said", [(b"PK\x03\x04\x14\x00\x06\x00", "книга Excel (.xlsx)"),
+                                         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "книга Excel старого формата (.xls)"),
+                                         ("id\tdistrict\n".encode("utf-16"), "UTF-16 («Текст Юникод» Excel)")])
+def test_a_workbook_or_unicode_text_saved_as_csv_is_named_for_what_it_is(tmp_path, capsys, start, said):
+    """An .xlsx renamed .csv, or Excel's «Текст Юникод», was refused as «Не удалось определить кодировку»."""
+    src = tmp_path / "реестр.csv"
+    src.write_bytes(start + b"\x00" * 64)
+    assert main(["batch", str(src), str(tmp_path / "out.csv")]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == "not_csv_text" and said in error["message"] and "сохраните как «CSV" in error["message"]
+    assert not (tmp_path / "out.csv").exists()

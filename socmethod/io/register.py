@@ -182,6 +182,13 @@ def check_header(columns: list[str], ruleset: RuleSet, *, id_column: str | None 
 
 # --- opening -----------------------------------------------------------------------------------------------
 
+# What a file that is not CSV text starts with, when Excel saved it so: a workbook (.xlsx is a zip, .xls an
+# OLE2 file) or «Текст Юникод» (UTF-16 with its byte-order mark).
+SAVED_AS = ((b"PK\x03\x04", "книга Excel (.xlsx)"), (b"\xd0\xcf\x11\xe0", "книга Excel старого формата (.xls)"),
+            (b"\xff\xfe", "текст в кодировке UTF-16 («Текст Юникод» Excel)"),
+            (b"\xfe\xff", "текст в кодировке UTF-16"))
+
+
 def detect_encoding(path: Path, where: str) -> tuple[str, bytes]:
     """(encoding, line terminator): UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else
     Windows-1251 when it has no control characters, else refused; lines end with \\n (a \\r before it is
@@ -191,6 +198,11 @@ def detect_encoding(path: Path, where: str) -> tuple[str, bytes]:
     lines_before, non_ascii = 0, False       # whole lines and non-ASCII text read as valid UTF-8 so far
     try:
         with open(path, "rb") as fh:
+            start = fh.read(8)
+            for magic, what in SAVED_AS:
+                if start.startswith(magic):
+                    raise KitError("not_csv_text", where=where, value=what)
+            fh.seek(0)
             while piece := fh.read(SCAN_BYTES):
                 empty = empty and not piece.strip()
                 newline = newline or b"\n" in piece
