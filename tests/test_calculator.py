@@ -238,7 +238,7 @@ def test_every_form_has_a_plain_explanation():
     assert set(bundled_ruleset().forms) <= set(hints), set(bundled_ruleset().forms) - set(hints)
     calc = Calculator()
     _click_through(calc, ELDERLY_ANSWERS)
-    assert "Что это: социальный работник приходит к вам домой" in calc.result.value
+    assert "Что это: социальный работник приходит к человеку домой" in calc.result.value
     assert "РИПСО" in calc.result.value
 
 

@@ -281,3 +281,16 @@ def test_not_knowing_the_difficulties_and_more_shows_what_each_category_could_gi
     assert ("Множественные нарушения развития: если подтвердятся другие ответы «не знаю»: на дому (N 14); "
             "полустационарная форма с периодом пребывания свыше 4 часов (N 15)") in result
     assert "Нарушения психического развития: по этим ответам методика не называет формы обслуживания." in result
+
+
+def test_what_depends_on_unknown_answers_names_each_form_once():
+    """Rows N 12 and N 13 hold if the person is lonely or the carers are away, with medical indications:
+    four lines said it, each programme twice. One line per form and conditions, the «или» inside."""
+    from socmethod.apps.public.model import result_view
+    from socmethod.core.engine import assess
+    case = {"category": "elderly", "disability_group": "II", "self_care": {k: 3 for k in LEVELS_SELF_CARE},
+            "mobility": {k: 3 for k in LEVELS_MOBILITY}, "medical_indications": None, "lives_alone": None,
+            "carer_absent": None, "family_conflict": None, "psychiatrist_recommends": "none"}
+    home = [d for d in result_view(assess(case))["depends"] if d["form"] == "на дому"]
+    assert len(home) == 1 and home[0]["ripso"] == [13, 12]
+    assert home[0]["when"].count("; или если ") == 1 and "временное отсутствие" in home[0]["when"]

@@ -352,7 +352,18 @@ def result_view(result: dict, today: date | None = None) -> dict:
                        "by_reading": bool(r.get("readings"))}
                       for r in recs]
     depends = result.get("depends_on", [])
-    view["depends"] = [{"form": forms[d["form"]], "ripso": list(d["ripso"]), "when": _when(d["when"])} for d in depends]
+    # One line per form and programme: a row that holds for either of two unknown answers was said twice.
+    grouped: dict[tuple, list[str]] = {}
+    for d in depends:
+        whens = grouped.setdefault((forms[d["form"]], tuple(d["ripso"])), [])
+        if (when := _when(d["when"])) not in whens:
+            whens.append(when)
+    # And one line per form and conditions: programmes that hold on the same answers are named together.
+    merged: dict[tuple, list[int]] = {}
+    for (form, ripso), whens in grouped.items():
+        numbers = merged.setdefault((form, "; или если ".join(whens)), [])
+        numbers += [n for n in ripso if n not in numbers]
+    view["depends"] = [{"form": form, "ripso": numbers, "when": when} for (form, when), numbers in merged.items()]
     early = result.get("early_help")
     if early:
         # Table 3.3 names no form: its verdict, and the numbers of the criteria met.
