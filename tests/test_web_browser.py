@@ -261,16 +261,22 @@ def test_no_axe_violation_on_any_page_of_the_flow(browser, server, js):
     assert hosts == {urlsplit(server).netloc}
 
 
+def _summary_of_the_elderly_case(pg, income: str = "32000"):
+    """Answer as the lonely 78-year-old (without JavaScript), show the result, open «Итог для печати»."""
+    _elderly(pg, js=False)
+    pg.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)").fill(income)
+    pg.get_by_role("button", name="Показать результат").click()
+    with pg.context.expect_page() as new:
+        pg.get_by_role("button", name="Итог для печати").click()
+    summary = new.value
+    summary.wait_for_load_state()
+    return summary
+
+
 def test_printed_summary_is_one_a4_page_of_the_posted_answers(browser, server):
     pg = _page(browser, server, js=False, width=1000)
     try:
-        _elderly(pg, js=False)
-        pg.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)").fill("32000")
-        pg.get_by_role("button", name="Показать результат").click()
-        with pg.context.expect_page() as new:
-            pg.get_by_role("button", name="Итог для печати").click()
-        summary = new.value
-        summary.wait_for_load_state()
+        summary = _summary_of_the_elderly_case(pg)
         text = summary.inner_text("body")
         assert "На дому — программа N 1" in text and "Группа инвалидности: II группа" in text and "не более" in text
         pdf = summary.pdf(prefer_css_page_size=True)
@@ -286,12 +292,7 @@ def test_the_summary_opened_on_a_phone_is_one_readable_column(browser, server):
     lists in columns of about 165 px. On a small screen: 16 px type, one column, nothing off the side."""
     pg = _page(browser, server, js=False)
     try:
-        _elderly(pg, js=False)
-        pg.get_by_role("button", name="Показать результат").click()
-        with pg.context.expect_page() as new:
-            pg.get_by_role("button", name="Итог для печати").click()
-        summary = new.value
-        summary.wait_for_load_state()
+        summary = _summary_of_the_elderly_case(pg, income="")
         assert summary.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16
         assert summary.evaluate("getComputedStyle(document.querySelector('.cols')).columnCount") in ("1", "auto")
         assert summary.evaluate("document.documentElement.scrollWidth") <= 360
@@ -314,14 +315,7 @@ def test_a_summary_longer_than_a_sheet_numbers_its_sheets_and_strands_no_heading
                           "Насилие или угроза насилия"):
             light_choose(pg, "Нужна ли помощь прямо сегодня? Отметьте, что случилось (можно ничего не отмечать)",
                          situation)
-        _elderly(pg, js=False)
-        pg.get_by_label("Доход семьи в месяц, ₽ (всех, кто живёт вместе)").fill("32000")
-        pg.get_by_role("button", name="Показать результат").click()
-        with pg.context.expect_page() as new:
-            pg.get_by_role("button", name="Итог для печати").click()
-        summary = new.value
-        summary.wait_for_load_state()
-        pdf = summary.pdf(prefer_css_page_size=True)
+        pdf = _summary_of_the_elderly_case(pg).pdf(prefer_css_page_size=True)
     finally:
         pg.context.close()
     pages = pdf_pages(pdf)

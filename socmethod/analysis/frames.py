@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from socmethod.analysis.labels import category_words, form_words, outcome_words
+from socmethod.analysis.labels import NO_RECOMMENDATION, category_words, form_words, outcome_words
 from socmethod.analysis.space import decision_categories, enumerate_space, evaluate_space, regions, space_fields
 from socmethod.core.cases import case_from_csv_row
 from socmethod.core.engine import assess_or_error, decision_of, ruleset_of
@@ -274,7 +274,7 @@ def _rules_outcome(rules: list, numbers: list) -> str:
     """A case bank outcome in the register's shape: «forms (numbers)» is not known from rules alone, so
     the rows themselves: «3.1-N1|3.1-N4 (1|4)»."""
     if not rules:
-        return "нет рекомендации"
+        return NO_RECOMMENDATION
     return f"{'|'.join(rules)} ({'|'.join(map(str, numbers))})"
 
 

@@ -6,6 +6,7 @@ import csv
 
 import numpy as np
 
+from socmethod.analysis.labels import NO_RECOMMENDATION
 from socmethod.analysis.space import decision_categories, describe_region, enumerate_space, evaluate_space, regions, space_fields
 from socmethod.core.ruleset import RuleSet
 from socmethod.io.assessment import assess_chunk
@@ -37,7 +38,7 @@ def _transitions(before, after) -> list[dict]:
     counts: dict[tuple, int] = {}
     for b, a in zip(before.tolist(), after.tolist()):
         counts[(b, a)] = counts.get((b, a), 0) + 1
-    return [{"from": b or "нет рекомендации", "to": a or "нет рекомендации", "count": c}
+    return [{"from": b or NO_RECOMMENDATION, "to": a or NO_RECOMMENDATION, "count": c}
             for (b, a), c in sorted(counts.items(), key=lambda kv: -kv[1])]
 
 
@@ -92,7 +93,7 @@ def register_impact(path: str, baseline: RuleSet, proposal: RuleSet, baseline_re
                     changed.append(entry)
     finally:
         register.close()
-    transitions = [{"from": b or "нет рекомендации", "to": a or "нет рекомендации", "count": c}
+    transitions = [{"from": b or NO_RECOMMENDATION, "to": a or NO_RECOMMENDATION, "count": c}
                    for (b, a), c in sorted(counts.items(), key=lambda kv: -kv[1])]
     return {"rows": tally.rows, "cases": tally.rows - tally.refused, "refused": tally.refused,
             "refused_rows": tally.refused_rows, "blank_lines": tally.blank_lines, "carried": header.carried,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from socmethod.analysis.frames import gap_cells, gap_kinds, gaps_frame
 from socmethod.analysis.labels import category_words, region_words
-from socmethod.analysis.space import analyse
+from socmethod.analysis.space import analyse, decision_categories
 from socmethod.apps.workbench.downloads import Download, csv_bytes, links_html
 from socmethod.apps.workbench.session import Session, figures, message, text
 from socmethod.render import cap, markup, render
@@ -36,7 +36,7 @@ class GapsView:
         kinds = gap_kinds()
         self.category = w.Dropdown(description="Категория", style={"description_width": "initial"},
                                    options=[("все", "")] + [(category_words(session.base, c), c) for c in
-                                                             ("elderly", "disabled_adult", "disabled_child")])
+                                                             decision_categories(session.base)])
         self.kind = w.Dropdown(description="Вид", style={"description_width": "initial"},
                                options=[("все", ""), (kinds["hole"]["title"], "hole"), (kinds["no_need"]["title"], "no_need")])
         self.search = w.Text(description="Слова в ответах", placeholder="например: одиночество (одинокий, одиноко проживающий): да",

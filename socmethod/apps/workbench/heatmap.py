@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from socmethod.analysis.frames import cell_counts, changed_regions, focus_answers, space_frame
 from socmethod.analysis.labels import ANY_VALUE, category_words, field_words, value_words
-from socmethod.analysis.space import space_fields
+from socmethod.analysis.space import decision_categories, space_fields
 from socmethod.apps.workbench.downloads import Download, links_html
 from socmethod.apps.workbench.session import Session, figures, text
 
 ANY = "*"          # the dropdowns' «любое»
 from socmethod.render.charts.workbench import heatmaps, svg_and_png
-
-CATEGORIES = ("elderly", "disabled_adult", "disabled_child")
 
 
 class HeatmapExplorer:
@@ -21,7 +19,7 @@ class HeatmapExplorer:
         self.w = w
         self.session = session
         base = session.base
-        self.category = w.Dropdown(options=[(category_words(base, c), c) for c in CATEGORIES if c in base.categories],
+        self.category = w.Dropdown(options=[(category_words(base, c), c) for c in decision_categories(base)],
                                    description="Категория", style={"description_width": "initial"})
         self.category.observe(lambda _: self.rebuild(), names="value")
         self.controls = w.VBox()

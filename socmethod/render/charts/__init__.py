@@ -41,11 +41,3 @@ def svg(fig) -> Markup:
     text = buf.getvalue()
     return Markup(text[text.index("<svg"):])     # drop the XML prologue and doctype: it is embedded
 
-
-def png(fig, dpi: int = 150) -> bytes:
-    """The figure as PNG bytes (for a download); closes it."""
-    buf = io.BytesIO()
-    with plt.rc_context(STYLE):
-        fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return buf.getvalue()

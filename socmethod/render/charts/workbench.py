@@ -1,6 +1,6 @@
 """The workbench's charts: before/after heat maps of self-care × mobility degree, transitions (old → new
 outcome), and the gaps of the tables. Each function returns a matplotlib figure; `charts.svg` embeds it
-in a page or a report, `charts.png` downloads it. Every word on a chart is Russian, from the rule data.
+in a page or a report, `svg_and_png` gives both from one figure. Every word on a chart is Russian, from the rule data.
 """
 from __future__ import annotations
 
