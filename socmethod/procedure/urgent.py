@@ -24,8 +24,6 @@ SERVICE_COUNT = 11
 ACT_SERVICE_COUNT = 8
 _MATCHES = {"same", "part", "shorter"}
 _FIELD_KINDS = {"text", "number", "choice", "multi", "flag"}
-_WEEKEND = (5, 6)
-DOCUMENT_TITLE = "Направление на получение срочных социальных услуг"
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -46,7 +44,11 @@ TRIGGER = Table(required={"id": Text(), "label": Text(), "services": ListOf(Ref(
                 id="id", collection="trigger")
 FACT = Table(required={"id": Text(), "paragraph": Text(), "line": SeedLine(), "title": Text(), "text": Text()},
              optional={"reading": Text()}, id="id", collection="fact")
-URGENT = Table(required={"meta": Table(extra=True), "service": ListOf(SERVICE, exactly=SERVICE_COUNT),
+REFERRAL = Table(required={"title": Text(), "title_line": SeedLine(), "deadline": Text(),
+                           "deadline_lines": ListOf(SeedLine(), min=1), "signed_by": Text(), "signed_by_line": SeedLine(),
+                           "no_programme": Text(), "days_off": ListOf(Integer(0, 6), unique=True),
+                           "days_off_source": Text(), "day_off_note": Text(), "off_act_note": Text()})
+URGENT = Table(required={"meta": Table(extra=True), "referral": REFERRAL, "service": ListOf(SERVICE, exactly=SERVICE_COUNT),
                          "act_service": ListOf(ACT_SERVICE, exactly=ACT_SERVICE_COUNT), "act_field": ListOf(ACT_FIELD),
                          "procedure": ListOf(FACT), "trigger": ListOf(TRIGGER, min=1),
                          "where": Table(required={"office": Text(), "call_centre": Text()}, rest=Text())},
@@ -217,31 +219,31 @@ def referral(circumstances: list[str], services: list[str], on: date | None = No
 
     proc = data["procedure_by_id"]
     where = data["where"]
+    words = data["referral"]
     order = {sid: n for n, sid in enumerate(data["services_by_id"])}
     notes = []
     off_act = [s for s in chosen if not _act_boxes(data, s)]
     if off_act:
         numbers = ", ".join(str(data["services_by_id"][s]["number"]) for s in sorted(off_act, key=order.get))
-        notes.append(f"На акте собеседования (Приложение N 4) нет отдельного пункта для услуг списка N {numbers}.")
-    if on.weekday() in _WEEKEND:
-        notes.append("Районные бюро в субботу и воскресенье не работают; направление датируется днём подачи "
-                     "заявления (пп. 6.2, 6.3).")
+        notes.append(words["off_act_note"].format(numbers=numbers))
+    if on.weekday() in words["days_off"]:
+        notes.append(words["day_off_note"])
     return {
-        "document": DOCUMENT_TITLE,
+        "document": words["title"],
         "date": on.isoformat(),
         "date_ru": date_ru(on),
         "same_day": True,
         "deadline": {"prepared": on.isoformat(), "issued": on.isoformat(),
-                     "text": "Направление готовится в день поступления заявления и выдаётся в день его подачи (пп. 6.2, 6.3)."},
+                     "text": words["deadline"]},
         "services": [_service_view(data, data["services_by_id"][s]) for s in sorted(chosen, key=order.get)],
         "circumstances": [dict(data["circumstances_by_id"][c]) for c in marks],
         "situations": [{"id": t, "label": data["triggers_by_id"][t]["label"],
                         **{k: data["triggers_by_id"][t][k] for k in ("outside_seed", "outside_seed_source", "outside_seed_verified")
                            if k in data["triggers_by_id"][t]}} for t in situations],
         "programme": {"drawn_up": False,
-                      "text": "Индивидуальная программа предоставления социальных услуг (ИППСУ) не составляется.",
+                      "text": words["no_programme"],
                       "paragraph": proc["no_programme"]["paragraph"], "line": proc["no_programme"]["line"]},
-        "signed_by": "руководитель структурного подразделения (районного бюро) или уполномоченный специалист",
+        "signed_by": words["signed_by"],
         "act": {"title": data["meta"]["act_title"], "appendix": data["meta"]["act_appendix"],
                 "line": data["meta"]["act_title_line"]},
         "basis": [{"id": f["id"], "paragraph": f["paragraph"], "title": f["title"], "text": f["text"],

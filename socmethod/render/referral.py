@@ -1,7 +1,7 @@
 """The same-day referral for urgent social services (405-р, section 6) as a printable HTML fragment."""
 from __future__ import annotations
 
-from socmethod.procedure.urgent import DOCUMENT_TITLE
+from socmethod.procedure.urgent import load_urgent
 from socmethod.render import render
 
 
@@ -17,7 +17,7 @@ def referral_html(summary: dict) -> str:
     programme = summary.get("programme") or {}
     return render(
         "urgent/referral.html.j2",
-        title=text(summary.get("document", DOCUMENT_TITLE)),
+        title=text(summary.get("document", load_urgent()["referral"]["title"])),
         date=text(summary.get("date_ru")) or text(summary.get("date")),
         services=[text(s.get("title", "")) for s in summary.get("services") or []],
         circumstances=[{"field_label": text(c.get("field_label", "")), "label": text(c.get("label", ""))}
