@@ -64,11 +64,18 @@ def _schema(groups: list[str]) -> Table:
                                        "base": OneOf(("income_minus_limit", "income")), "basis": Text(), "source": Text()},
                              optional={"note": Text()}), min=1),
         "free_categories": MapOf(Table(required={"label": Text(), "basis": Text(), "level": OneOf(("federal", "regional")),
-                                                 "note": Text(empty=True)})),
+                                                 "note": Text(empty=True)},
+                                       optional={"for_group": OneOf(groups, what="неизвестная группа «{value}»")})),
         "category_groups": MapOf(OneOf(groups, what="неизвестная группа «{value}»"), min=1),
         "age_refined": Table(required={"categories": ListOf(Text()), "adult_age": Integer(1, 30), "basis": Text()},
                              optional={"note": Text()}),
-        "text": Table(required={"is_estimate": Text(), "approximate": _with("year", "used"), "unverified": _with("year")}),
+        "text": Table(required={"is_estimate": Text(), "approximate": _with("year", "used"), "unverified": _with("year"),
+                                "free_category_form": _with("label", "basis"), "free_by_income_form": _with("income", "limit"),
+                                "fee_income_minus_limit": _with("percent", "income", "limit", "difference", "fee", "basis"),
+                                "fee_income": _with("percent", "income", "fee", "basis"),
+                                "all_free_category": _with("label", "basis"), "all_free_income": _with("income", "limit"),
+                                "paid": _with("forms", "why"), "paid_why_income": _with("income", "limit"),
+                                "paid_why_residential": Text(), "also_free_by_income": _with("forms")}),
     })
 
 
@@ -269,8 +276,8 @@ def _forms(forms) -> list[str]:
 def _free_category(code, group: str) -> dict | None:
     """The ст. 31 ч. 1 category that makes every form free, if any."""
     categories = parameters()["free_categories"]
-    if code is None and group == "children":
-        code = "minor"
+    if code is None:
+        code = next((c for c, entry in categories.items() if entry.get("for_group") == group), None)
     if code is None:
         return None
     if not isinstance(code, str) or code not in categories:
@@ -282,48 +289,35 @@ def _free_category(code, group: str) -> dict | None:
 
 def _form_result(code: str, spec: dict, income: Decimal, limit: Decimal, category: dict | None) -> dict:
     base = {"form": code, "label": spec["label"], "source": spec["source"]}
+    words = parameters()["text"]
     if category is not None:
         return base | {"free": True, "upper_fee": 0, "upper_fee_exact": 0.0, "basis": category["basis"],
-                       "rule": f"Бесплатно: {category['label']} ({category['basis']})."}
+                       "rule": words["free_category_form"].format(label=category["label"], basis=category["basis"])}
     share = Decimal(str(spec["share"]))
-    percent = _percent(share)
     if spec["free_by_income"] and income <= limit:
         return base | {"free": True, "upper_fee": 0, "upper_fee_exact": 0.0, "basis": "442-ФЗ ст. 31 ч. 2",
-                       "rule": (f"Бесплатно: среднедушевой доход {_rub(income)} не превышает предельную "
-                                f"величину {_rub(limit)} (442-ФЗ ст. 31 ч. 2).")}
-    if spec["base"] == "income_minus_limit":
-        fee = share * (income - limit)
-        rule = (f"Не более {percent} % разницы между среднедушевым доходом {_rub(income)} и предельной "
-                f"величиной {_rub(limit)}: {percent} % × {_rub(income - limit)} = {_rub(fee)} "
-                f"({spec['basis']}).")
-    elif spec["base"] == "income":
-        fee = share * income
-        rule = (f"Не более {percent} % среднедушевого дохода: {percent} % × {_rub(income)} = {_rub(fee)} "
-                f"({spec['basis']}). Условие бесплатности по доходу (ст. 31 ч. 2) на стационарную форму "
-                f"не распространяется.")
-    else:  # a new base in the data must come with code that understands it
-        raise KitError("internal", value=f"cost.toml: неизвестная база платы «{spec['base']}» ({code})")
+                       "rule": words["free_by_income_form"].format(income=_rub(income), limit=_rub(limit))}
+    # What the share is taken of (the schema allows these two bases, and each has its text).
+    fee = share * (income - limit if spec["base"] == "income_minus_limit" else income)
+    rule = words[f"fee_{spec['base']}"].format(percent=_percent(share), income=_rub(income), limit=_rub(limit),
+                                               difference=_rub(income - limit), fee=_rub(fee), basis=spec["basis"])
     return base | {"free": False, "upper_fee": int(fee.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
                    "upper_fee_exact": _money(fee), "basis": spec["basis"], "rule": rule}
 
 
 def _overall_reason(per_form: dict, category: dict | None, free: bool, income: Decimal, limit: Decimal) -> str:
+    words = parameters()["text"]
     if category is not None:
-        return (f"Социальные услуги предоставляются бесплатно во всех формах: {category['label']} "
-                f"({category['basis']}).")
+        return words["all_free_category"].format(label=category["label"], basis=category["basis"])
     if free:
-        return (f"Социальные услуги бесплатны: среднедушевой доход {_rub(income)} не превышает предельную "
-                f"величину {_rub(limit)} (442-ФЗ ст. 31 ч. 2).")
+        return words["all_free_income"].format(income=_rub(income), limit=_rub(limit))
     paid = [f["label"] for f in per_form.values() if not f["free"]]
     free_forms = [f["label"] for f in per_form.values() if f["free"]]
-    if income > limit:
-        why = f"среднедушевой доход {_rub(income)} превышает предельную величину {_rub(limit)}"
-    else:
-        why = "стационарная форма бесплатна только для категорий 442-ФЗ ст. 31 ч. 1"
-    text = (f"Социальные услуги платные ({'; '.join(paid)}): {why}. "
-            "Ниже указана верхняя граница ежемесячной платы.")
+    why = (words["paid_why_income"].format(income=_rub(income), limit=_rub(limit)) if income > limit
+           else words["paid_why_residential"])
+    text = words["paid"].format(forms="; ".join(paid), why=why)
     if free_forms:
-        text += f" Бесплатно по доходу: {'; '.join(free_forms)} (442-ФЗ ст. 31 ч. 2)."
+        text += " " + words["also_free_by_income"].format(forms="; ".join(free_forms))
     return text
 
 
