@@ -294,3 +294,10 @@ def test_what_depends_on_unknown_answers_names_each_form_once():
     home = [d for d in result_view(assess(case))["depends"] if d["form"] == "на дому"]
     assert len(home) == 1 and home[0]["ripso"] == [13, 12]
     assert home[0]["when"].count("; или если ") == 1 and "временное отсутствие" in home[0]["when"]
+
+
+def test_why_a_row_holds_is_said_in_the_rule_datas_words_with_its_abbreviations_intact(client):
+    """«Почему» lowered whole labels («в ипра») and named the disability group in words of its own."""
+    page = text(result_section(client.post("/", data={**ADULT, "action": "result"}).text))
+    assert "рекомендации к социальной реабилитации в ИПРА" in page and "в ипра" not in page
+    assert "группа инвалидности: II группа" in page and "уход за собой: степень 2" in page

@@ -35,13 +35,11 @@ from socmethod.apps.public.wording import (
 from socmethod.core.engine import assess
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import bundled_ruleset
-from socmethod.core.scales import scale
+from socmethod.core.scales import SCALE_NAMES, scale
 from socmethod.render import ripso_text
 
 UNKNOWN = "unknown"
 FLAG_VALUES = {"yes": True, "no": False, UNKNOWN: None}
-SHORT_LABELS = {"self_care": "уход за собой", "mobility": "передвижение"}
-SCALE_TITLES = (("self_care", "Уход за собой"), ("mobility", "Передвижение"))
 NEAR_MISSES_SHOWN = 6
 COST_INPUTS = ("income", "members", "free_category")
 
@@ -345,7 +343,7 @@ def result_view(result: dict, today: date | None = None) -> dict:
     view["rule_set"] = result["rule_set"]
     view["degrees"] = [{"title": title, "degree": s["degree"], "band": s["band"].lower(), "points": s["points"],
                         "max_points": s["max_points"]}
-                       for name, title in SCALE_TITLES if (s := result.get(name))]
+                       for name, title in _scale_titles() if (s := result.get(name))]
     recs = result.get("recommendations", [])
     view["offers"] = [{"form": forms[r["form"]], "code": r["form"], "ripso": list(r["ripso"]), "hint": hints[r["form"]],
                        "why": _why(r), "table": r["table"], "rule": r["rule"], "caveat": r.get("caveat", ""),
@@ -373,7 +371,7 @@ def result_view(result: dict, today: date | None = None) -> dict:
     # help is the answer, the tables name no form.
     if not recs and not depends and (result.get("note") or not (early and early["verdict"] == "needed")):
         view["none"] = {"note": result.get("note", "")}
-    view["near_misses"] = [{"form": forms[m["form"]], "ripso": list(m["ripso"]), "label": m["label"].lower(),
+    view["near_misses"] = [{"form": forms[m["form"]], "ripso": list(m["ripso"]), "label": _lower_first(m["label"]),
                             "needs": _needs(m)} for m in result.get("near_misses", [])[:NEAR_MISSES_SHOWN]]
     # What the engine derived from the answers (the 405-р category, loneliness, medical indications), in
     # the rule set's own words with the lines and readings that decided.
@@ -402,17 +400,31 @@ def offered_forms(result: dict) -> list[str]:
     return list(dict.fromkeys(r["form"] for r in result.get("recommendations", []) + result.get("depends_on", [])))
 
 
+def _scale_titles() -> list[tuple[str, str]]:
+    """(scale, its heading on the page: «Уход за собой», «Передвижение»), from calculator.toml."""
+    return [(name, texts()["questions"][name]["heading"]) for name in SCALE_NAMES]
+
+
 def _why(rec: dict) -> str:
+    """Why a row holds, in the rule data's words: the flags that are «да», each degree, and each answer
+    the row names (the group of disability, the kind of impairment)."""
+    ruleset = bundled_ruleset()
+    titles = dict(_scale_titles())
     shown = []
     for c in rec["criteria"]:
-        value = c["value"]
+        value, column = c["value"], c["column"]
         if value is True:
-            shown.append(c["label"].lower())
-        elif c["column"] in SHORT_LABELS:
-            shown.append(f'{SHORT_LABELS[c["column"]]}: степень {value}')
-        elif c["column"] == "disability_group":
-            shown.append("без группы инвалидности" if value == "none" else f"группа инвалидности {value}")
+            shown.append(_lower_first(c["label"]))
+        elif column in titles:
+            shown.append(f"{_lower_first(titles[column])}: степень {value}")
+        elif ruleset.fields.get(column, {}).get("kind") == "enum" and value is not None:
+            shown.append(f'{_lower_first(ruleset.fields[column]["label"])}: {ruleset.value_label(column, value)}')
     return "; ".join(shown)
+
+
+def _lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter small, the rest as written («ИПРА» stays «ИПРА»)."""
+    return text[:1].lower() + text[1:]
 
 
 def _when(when: dict) -> str:
@@ -421,7 +433,7 @@ def _when(when: dict) -> str:
     ruleset = bundled_ruleset()
     words = []
     for key, answer in when.items():
-        label = ruleset.fields[key]["label"].lower()
+        label = _lower_first(ruleset.fields[key]["label"])
         if isinstance(answer, bool):
             words.append(f"{ruleset.value_label(key, answer)}: {label}")
         else:
