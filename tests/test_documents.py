@@ -6,7 +6,6 @@ data/documents.toml.
 """
 import copy
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,8 @@ from socmethod.procedure.documents import (
     documents_for,
     load_documents,
 )
+from tests.support.seeds import seed_lines, seed_text
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_3a3aa5f907c0671e.txt"
 RESIDENTIAL = ("residential_temporary", "residential_permanent")
 ALL_FORMS = ("home", "day_care_up_to_4h", "day_care_over_4h") + RESIDENTIAL
 
@@ -150,9 +149,7 @@ def test_form1_footnotes():
 
 def test_form1_matrix_transcription_matches_the_seed():
     """The hand transcription above is the seed's cells (skipped when the seed is not beside the repo)."""
-    if not SEED.is_file():
-        pytest.skip(f"seed not found at {SEED}")
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines()
     header = lines[1087 - 1].split("\t")[1:]
     for n, start in COLUMNS.items():
         assert header[n - 1].strip().startswith(start), n
@@ -181,9 +178,7 @@ def test_form3_lists_mandatory_marks_and_notes():
 
 def test_form3_mandatory_marks_match_the_seed():
     """Read the <*> marks straight from the seed: each belongs to the item numbered last before it."""
-    if not SEED.is_file():
-        pytest.skip(f"seed not found at {SEED}")
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines()
     spans = {"child_adaptation": (1507, 1533), "no_care": (1534, 1536), "family_conflict": (1537, 1564),
              "homeless": (1565, 1567), "no_work_income": (1568, 1570)}
     for circ, (first, last) in spans.items():
@@ -218,15 +213,13 @@ def test_form3_answer_says_one_suffices_and_marks_mandatory():
 
 def test_titles_are_the_seeds_words():
     """Every legal title is the seed's text (markup and line breaks aside), unless marked raw."""
-    if not SEED.is_file():
-        pytest.skip(f"seed not found at {SEED}")
 
     def norm(s):
         s = re.sub(r"\[([^\]]*)\]\(#\)", r"\1", s).replace("**", "")
         s = re.sub(r"</?p>|<[ou]l[^>]*>|[\t|]", " ", s)
         return re.sub(r"\s+", " ", s).strip().lower().rstrip(".")
 
-    seed = norm(SEED.read_text(encoding="utf-8"))
+    seed = norm(seed_text())
     data = load_documents()
     entries = [(f"documents.{k}", v) for k, v in data["documents"].items()]
     entries += [(f"lists.{lst['id']}", lst) for lst in data["lists"]]

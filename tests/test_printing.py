@@ -25,9 +25,9 @@ from socmethod.core.resources import data_path
 from socmethod.render.forms import FORMS, check_form, load_form, printed_keys, required_keys
 from socmethod.render.pdf import html_to_pdf
 from socmethod.render.printing import application_html, conclusion_html, provider_conclusion_html
+from tests.support.seeds import seed_lines
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seeds" / "003_3a3aa5f907c0671e.txt"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -352,9 +352,7 @@ def _squeeze(text: str) -> str:
 def test_form_text_is_the_seeds_at_its_line():
     """Each entry begins on its seed line and reads as the seed does from there (skipped when the seed is
     not beside the repository)."""
-    if not SEED.is_file():
-        pytest.skip(f"seed not found at {SEED}")
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines()
     checked = 0
     for name in FORMS:
         for path, entry in _entries(_raw(name)):

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from socmethod import KitError, assess
+from tests.support.seeds import seed_lines
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_DIRS = [REPO.parent / "shared" / "seeds", REPO / ".." / "shared" / "seeds"]
 SEED_NAME = "003_3a3aa5f907c0671e.txt"
 
 # Item keys per the case format, in the seed's order.
@@ -157,12 +157,7 @@ def test_engine_scales_agree_on_keys():
 # --- data/scales.toml against the seed text -------------------------------------------------------------
 
 def _seed_lines() -> list[str]:
-    for d in SEED_DIRS:
-        path = d / SEED_NAME
-        if path.is_file():
-            return path.read_text(encoding="utf-8").splitlines()
-    pytest.skip(f"seed {SEED_NAME} not found in {', '.join(str(d) for d in SEED_DIRS)}: "
-                "cannot check seed_line references without the seed text")
+    return seed_lines(SEED_NAME)
 
 
 def _scales_toml() -> dict:

@@ -19,6 +19,7 @@ import pytest
 import socmethod
 from socmethod import KitError, assess, bundled_ruleset, evaluate_profile, load_ruleset
 from socmethod.core.resources import data_dir
+from tests.support.seeds import seed_lines
 
 SHORT = {"g": "disability_group", "sc": "self_care", "mob": "mobility", "med": "medical_indications",
          "alone": "lives_alone", "carer": "carer_absent", "conflict": "family_conflict",
@@ -487,12 +488,7 @@ def test_sweep_flag_columns(rule, table, readings, profile, cells):
 
 def test_seed_cell_transcription_matches_the_seed():
     """The hand transcription above is the seed's text (skipped when the seed is not beside the repo)."""
-    from pathlib import Path
-    here = Path(__file__).resolve().parents[1]
-    path = here.parent / "shared" / "seeds" / "003_3a3aa5f907c0671e.txt"
-    if not path.is_file():
-        pytest.skip(f"seed not found at {path}")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines()
 
     def norm(s):
         return " | ".join(c.strip() for c in s.split("|")).strip(" |")

@@ -25,9 +25,9 @@ from socmethod.procedure.urgent import (
     validate,
 )
 from socmethod.render.referral import referral_html
+from tests.support.seeds import seed_lines
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
 
 # Seed 002, lines 123-144: (number, first line, last line, title as written, line breaks joined).
 SERVICES_002 = [
@@ -105,10 +105,7 @@ def test_the_eleven_services_are_those_of_seed_002():
 
 
 def test_the_data_titles_are_the_seed_text():
-    path = SEEDS / "002_e06ce3b13dd67f0d.txt"
-    if not path.is_file():
-        pytest.skip(f"seed not found at {path}")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines("002_e06ce3b13dd67f0d.txt")
     for svc in load_urgent()["service"]:
         text = " ".join(lines[svc["line"] - 1: svc["line_end"]])
         text = re.sub(r"\s+", " ", text).strip()
@@ -126,10 +123,7 @@ def test_the_eight_act_services():
 
 
 def test_act_wording_is_in_the_seed():
-    path = SEEDS / "003_3a3aa5f907c0671e.txt"
-    if not path.is_file():
-        pytest.skip(f"seed not found at {path}")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = seed_lines()
     assert "Акт собеседования для оказания срочных социальных услуг" in lines[1601]
     for line, title, _ in ACT_8:
         assert title in lines[line - 1], (line, title)
