@@ -439,3 +439,17 @@ def test_a_workbook_or_unicode_text_saved_as_csv_is_named_for_what_it_is(tmp_pat
     error = json.loads(capsys.readouterr().out)["error"]
     assert error["code"] == "not_csv_text" and said in error["message"] and "сохраните как «CSV" in error["message"]
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_excels_tab_separated_text_is_read_as_the_same_register(tmp_path, capsys):
+    """Excel's «Текст (разделитель — табуляция)»: the header was one unknown column «id\\tdistrict\\t…»."""
+    semi, tabs = tmp_path / "semi.csv", tmp_path / "tabs.txt.csv"
+    rows = _register_with_ids(semi, n=25, bad=(3,), delimiter=";")
+    _register_with_ids(tabs, n=25, bad=(3,), delimiter="\t")
+    outputs = []
+    for src in (semi, tabs):
+        out = tmp_path / f"{src.stem}.out.csv"
+        assert main(["batch", str(src), str(out), "--keep", "district"]) == 1
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and len(_read(tmp_path / "tabs.txt.out.csv")) == len(rows) + 1
+    assert "строка 5, id A-003" in capsys.readouterr().err

@@ -119,8 +119,17 @@ class _Refused(Exception):
     """A YAML construct the kit refuses, with the Russian reason."""
 
 
+DELIMITERS = {",": "«,»", ";": "«;»", "\t": "табуляция"}     # what Excel saves CSV and «Текст» with
+
+
 def sniff_delimiter(header: str) -> str:
-    return ";" if header.count(";") > header.count(",") else ","
+    """The separator the header uses most: «,», «;» (Russian Excel's CSV) or a tab (Excel's «Текст»)."""
+    return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
+
+
+def csv_format(delimiter: str) -> str:
+    """«CSV с разделителем «;»», said for a refusal's fix."""
+    return f"CSV с разделителем {DELIMITERS.get(delimiter, delimiter)}"
 
 
 def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
@@ -147,7 +156,7 @@ def csv_rows(text: str, where: str) -> Iterator[tuple[int, dict | KitError]]:
             if len(cells) != len(header):
                 yield line, KitError("malformed_file", where=f"{where}, строка {line}",
                                      value=f"ячеек {len(cells)}, а в заголовке {len(header)}",
-                                     allowed=f"CSV с разделителем «{delimiter}»")
+                                     allowed=csv_format(delimiter))
                 continue
             yield line, dict(zip(header, cells))
     except csv.Error:

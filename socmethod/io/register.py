@@ -32,7 +32,7 @@ from socmethod.core.cases import case_from_csv_row
 from socmethod.core.errors import KitError
 from socmethod.core.ruleset import RuleSet
 from socmethod.core.scales import SCALE_NAMES, scale
-from socmethod.io.casefiles import parse_json, refuse_mixed_encoding, sniff_delimiter
+from socmethod.io.casefiles import csv_format, parse_json, refuse_mixed_encoding, sniff_delimiter
 from socmethod.io.files import check_input, os_reason
 
 MAX_LINE = 65_536            # characters in one register line: a case takes a few hundred
@@ -410,7 +410,7 @@ class CsvRegister:
             if too_long[i]:
                 chunk.raw[i] = None
                 chunk.errors[i] = KitError("row_too_long", where=where, value=f"больше {MAX_LINE} символов",
-                                           allowed=f"CSV с разделителем «{delimiter}»")
+                                           allowed=csv_format(delimiter))
             elif quoted[i]:
                 cells, error = _split_quoted(lines[k].decode(header.encoding).rstrip("\r"), delimiter, header.widths, where)
                 if error is not None:
@@ -420,7 +420,7 @@ class CsvRegister:
             else:
                 chunk.errors[i] = KitError("malformed_file", where=where,
                                            value=f"ячеек {delimiters[k] + 1}, а в заголовке {width}",
-                                           allowed=f"CSV с разделителем «{delimiter}»")
+                                           allowed=csv_format(delimiter))
         clean = np.flatnonzero(~(too_long | quoted | ragged))
         chunk.clean = clean
         if len(clean) == n_lines and block.endswith(self.terminator):
@@ -442,10 +442,10 @@ def _split_quoted(text: str, delimiter: str, widths: tuple[int, ...], where: str
         cells = next(csv.reader([text], delimiter=delimiter, strict=True)) if '"' in text else text.split(delimiter)
     except csv.Error:
         return None, KitError("malformed_file", where=f"{where}",
-                              value=OPEN_QUOTE, allowed=f"CSV с разделителем «{delimiter}»")
+                              value=OPEN_QUOTE, allowed=csv_format(delimiter))
     if len(cells) not in widths:
         return None, KitError("malformed_file", where=f"{where}", value=f"ячеек {len(cells)}, а в заголовке {widths[0]}",
-                              allowed=f"CSV с разделителем «{delimiter}»")
+                              allowed=csv_format(delimiter))
     return cells + [""] * (widths[0] - len(cells)), None
 
 
