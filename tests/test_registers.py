@@ -453,3 +453,18 @@ def test_excels_tab_separated_text_is_read_as_the_same_register(tmp_path, capsys
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and len(_read(tmp_path / "tabs.txt.out.csv")) == len(rows) + 1
     assert "строка 5, id A-003" in capsys.readouterr().err
+
+
+def test_a_header_repeated_inside_the_register_is_named_as_such(tmp_path, capsys):
+    """Two exports pasted one under the other: the second header was refused as «Недопустимое значение
+    «Категория»»; it is one refused row that says it repeats the header, and every case is assessed."""
+    src = tmp_path / "two.csv"
+    rows = _register_with_ids(src, n=10)
+    lines = src.read_text(encoding="utf-8").splitlines()
+    src.write_text("\n".join(lines[:6] + [lines[0]] + lines[6:]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["batch", str(src), str(out), "--keep", "district"]) == 1
+    err = capsys.readouterr().err
+    assert "отклонено: 1" in err and "строка 7, id id: Файл не удалось прочитать: строка повторяет заголовок." in err
+    records = _read(out)
+    assert len(records) == len(rows) + 2 and [r[3] for r in records[1:]].count("ok") == len(rows)

@@ -282,6 +282,8 @@ class CsvRegister:
             raise KitError("not_a_file", value=str(self.path), allowed=os_reason(exc)) from None
         try:
             header_text, self._next_line = self._header_line(encoding)
+            # The header's bytes, to know it again further down (two exports pasted one after the other).
+            self._header_bytes = header_text.encode("utf-8" if encoding.startswith("utf-8") else encoding)
             delimiter = sniff_delimiter(header_text)
             try:
                 columns = [c.strip() for c in next(csv.reader([header_text], delimiter=delimiter, strict=True))]
@@ -400,14 +402,22 @@ class CsvRegister:
         rows_at = np.flatnonzero(~blank)
         too_long = (lengths > MAX_LINE)[rows_at]
         quoted = ((quotes > 0) | (inner > 0))[rows_at] & ~too_long
-        ragged = ~np.isin(delimiters, [w - 1 for w in header.widths])[rows_at] & ~too_long & ~quoted
-        chunk = Chunk(index, first_line + rows_at, blank_lines=int(blank.sum()), header=header)
         lines = block.split(self.terminator)
+        head = self._header_bytes
+        repeated = np.zeros(len(rows_at), dtype=bool)
+        for i in np.flatnonzero(np.isin(lengths[rows_at], (len(head), len(head) + 1))).tolist():
+            repeated[i] = lines[int(rows_at[i])].rstrip(b"\r") == head
+        quoted &= ~repeated
+        ragged = ~np.isin(delimiters, [w - 1 for w in header.widths])[rows_at] & ~too_long & ~quoted & ~repeated
+        chunk = Chunk(index, first_line + rows_at, blank_lines=int(blank.sum()), header=header)
         chunk.raw = lines if not len(rows_at) or len(rows_at) == n_lines else [lines[k] for k in rows_at.tolist()]
-        for i in np.flatnonzero(too_long | quoted | ragged).tolist():
+        for i in np.flatnonzero(too_long | quoted | ragged | repeated).tolist():
             k = int(rows_at[i])
             where = f"{self.where}, строка {first_line + k}"
-            if too_long[i]:
+            if repeated[i]:
+                chunk.errors[i] = KitError("malformed_file", where=where, value="строка повторяет заголовок",
+                                           allowed=csv_format(delimiter))
+            elif too_long[i]:
                 chunk.raw[i] = None
                 chunk.errors[i] = KitError("row_too_long", where=where, value=f"больше {MAX_LINE} символов",
                                            allowed=csv_format(delimiter))
@@ -421,7 +431,7 @@ class CsvRegister:
                 chunk.errors[i] = KitError("malformed_file", where=where,
                                            value=f"ячеек {delimiters[k] + 1}, а в заголовке {width}",
                                            allowed=csv_format(delimiter))
-        clean = np.flatnonzero(~(too_long | quoted | ragged))
+        clean = np.flatnonzero(~(too_long | quoted | ragged | repeated))
         chunk.clean = clean
         if len(clean) == n_lines and block.endswith(self.terminator):
             chunk.frame = frame_of(block, header, self.ruleset)          # the whole block at once
