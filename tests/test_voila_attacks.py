@@ -438,7 +438,9 @@ def test_a_busy_kernel_whose_page_closed_is_shut_down():
                                                  "--PublicKernelManager.offline_buffer_messages=1000000",
                                                  "--PublicKernelManager.offline_buffer_bytes=1000000000"])
     try:
-        kid = run(_flood_then_close(srv, 1500), 60)
+        # Enough updates to keep the kernel busy well past the cull time on a fast machine too: with 1500
+        # a quiet CI host worked them off within 6 s of the close, and the kernel went as idle.
+        kid = run(_flood_then_close(srv, 5000), 60)
         closed = time.monotonic()
         assert wait_until(lambda: srv.kernel_pid(kid) is None, 20), "the kernel of the closed page lives on"
         gone = time.monotonic() - closed
