@@ -116,6 +116,24 @@ def test_lonely_elderly_person_gets_home_n1_and_temporary_residential_n4(page, j
     page.screenshot(path=str(ARTIFACTS / f"light_elderly_{'js' if js else 'nojs'}.png"), full_page=True)
 
 
+def test_a_small_child_is_asked_age_and_signs_and_told_about_early_help(page, js):
+    """«Малыш до 3 лет…»: the age in bands and table 3.3's signs (lines 1184-1188), then the verdict."""
+    page.get_by_role("group", name="Кто этот человек?").get_by_label("Малыш до 3 лет (или до 8 лет) с проблемами в развитии").check()
+    if not js:
+        page.get_by_role("button", name="Показать вопросы").click()
+    page.locator("#sm-questions .sm-field").first.wait_for()
+    light_choose(page, "Сколько ребёнку лет?", "Меньше 3 лет")
+    light_choose(page, "Что из этого относится к ребёнку? Отметьте всё, что есть.",
+                 "У ребёнка до 3 лет есть нарушения здоровья или задержка развития (речи, движений, общения, "
+                 "поведения, самообслуживания) или болезнь, которая к ним приводит")
+    if not js:
+        page.get_by_role("button", name="Показать результат").click()
+    page.locator("#sm-result-body .sm-early").wait_for()
+    result = _result(page)
+    assert "Ранняя помощь (таблица 3.3): нужна ранняя помощь (признаки таблицы под номерами: 2)." in result
+    assert "не называет формы обслуживания" not in result and "Какие документы взять" in result
+
+
 def test_disabled_child_sees_the_childrens_programmes(page, js):
     # Physical impairment, degrees 1/1, ИПРА social rehabilitation: seed lines 1161-1162, children's N 40, N 41.
     light_answer_case(page, "Ребёнок-инвалид старше 3 лет", "Справляется сам, но с трудом, медленно", "Сам, но с трудом",
