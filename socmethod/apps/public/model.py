@@ -392,7 +392,7 @@ def _derived_short(key: str, entry: dict) -> str:
         words = ruleset.value_label(key, tuple(value) if isinstance(value, list) else value)
     lines = ", ".join(str(line) for line in dict.fromkeys(step["seed_line"] for step in entry["steps"]))
     label = ruleset.fields[key]["label"]
-    return f"{label[:1].lower()}{label[1:]}: {words}" + (f" (стр. {lines})" if lines else "")
+    return f"{_lower_first(label)}: {words}" + (f" (стр. {lines})" if lines else "")
 
 
 def offered_forms(result: dict) -> list[str]:
@@ -544,14 +544,14 @@ def document_groups(case: dict, result: dict, representative: bool = False) -> l
     for kind, prefix, circumstances in (("confirm", "Чем подтвердить обстоятельства", docs["to_confirm"]),
                                         ("possible", "Если подтвердится (вы ответили «не знаю»)", docs["possible"])):
         for c in circumstances:
-            text = c["public"].rstrip(".")
-            groups.append({"kind": kind, "title": f"{prefix}: {text[:1].lower()}{text[1:]}", "rule": c["rule"],
+            about = _lower_first(c["public"].rstrip("."))
+            groups.append({"kind": kind, "title": f"{prefix}: {about}", "rule": c["rule"],
                            "note": c["rule_text"], "items": [_confirming(d, c) for d in c.get("mandatory", [])]
                            + [_confirming(d, c) for d in c["documents"]]})
             also = c.get("also_one_of")
             if also:
                 groups.append({"kind": kind, "title": also["text"].rstrip(":"), "rule": "one_of",
-                               "about": f"{text[:1].lower()}{text[1:]}", "items": also["documents"]})
+                               "about": about, "items": also["documents"]})
     # Every group carries every key, so the templates need not ask which ones it has.
     return [{"title": "", "note": "", "rule": "", "form": "", "about": "", **g} for g in groups if g["items"]]
 
