@@ -128,7 +128,7 @@ class RuleSet:
             result[name] = option
         return result
 
-    def reading_words(self, used: list[dict]) -> list[str]:
+    def used_readings_words(self, used: list[dict]) -> list[str]:
         """The readings a result's row rests on (its `readings`: [{reading, option, seed_line}]) in the rule
         data's words: «достаточно любого из критериев группы сноски (стр. 1142)»."""
         return [f"{self.readings[u['reading']]['options'][u['option']]['text']} (стр. {u['seed_line']})" for u in used]

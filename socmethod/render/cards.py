@@ -54,7 +54,7 @@ def key(entry: BankCase) -> dict:
                        "seed_line": band.seed_line})
     deciding = [{"rule": r["rule"], "table": r["table"], "seed_line": r["seed_line"], "form": rs.forms[r["form"]],
                  "ripso": r["ripso"], "raw": rows[r["rule"]].raw if r["rule"] in rows else "",
-                 "readings": rs.reading_words(r.get("readings", []))}
+                 "readings": rs.used_readings_words(r.get("readings", []))}
                 for r in ref["recommendations"]]
     forms = list(dict.fromkeys(rs.forms[r["form"]] for r in ref["recommendations"]))
     ripso = sorted({n for r in ref["recommendations"] for n in r["ripso"]})

@@ -185,7 +185,7 @@ def deciding_rows(fb: dict) -> dict:
         deciding.append({"rule": rec["rule"], "table": rec["table"], "seed_line": rec["seed_line"],
                          "form": rs.forms[rec["form"]], "ripso": rec["ripso"], "raw": row.raw if row else "",
                          "caveat": rec.get("caveat") or "", "note": row.note if row else "",
-                         "readings": rs.reading_words(rec.get("readings", [])),
+                         "readings": rs.used_readings_words(rec.get("readings", [])),
                          "criteria": [{"label": c["label"], "value": value_text(c["column"], c["value"]),
                                        "needs": needs_text(c["column"], c["needs"])} for c in rec["criteria"]]})
     depends = [{"rule": d["rule"], "form": rs.forms[d["form"]], "ripso": d["ripso"],
